@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FashionCnn.Model;
+
+/// <summary>One row of <c>model.summary()</c>.</summary>
+public sealed record SummaryRow(int Index, string Name, string Type, int?[] OutputShape, long Params);
+
+/// <summary>What Keras' <c>model.summary()</c> shows, as data, text or JSON.</summary>
+public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<SummaryRow> Layers, long TotalParams)
+{
+    private const int NameWidth = 34, ShapeWidth = 26, ParamWidth = 10;
+    private static readonly int TableWidth = 1 + NameWidth + ShapeWidth + ParamWidth;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public static ModelSummary Of(ModelSpec spec, string name = "sequential") => new(
+        name,
+        WithBatch(spec.InputShape),
+        spec.Shapes().Select((row, i) =>
+            new SummaryRow(i, row.Layer.Name, row.Layer.KerasClass, WithBatch(row.Output), row.Layer.ParameterCount(row.Input))).ToList(),
+        spec.ParameterCount);
+
+    /// <summary>Every parameter of these models is trained; none are frozen.</summary>
+    public long TrainableParams => TotalParams;
+
+    public long NonTrainableParams => 0;
+
+    /// <summary>The table in Keras 2's layout: layer (type), output shape with None for the batch, parameter count.</summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Model: \"{Name}\"");
+        text.AppendLine(new string('_', TableWidth));
+        text.AppendLine(Row("Layer (type)", "Output Shape", "Param #"));
+        text.AppendLine(new string('=', TableWidth));
+        foreach (var layer in Layers)
+            text.AppendLine(Row($"{layer.Name} ({layer.Type})", FormatShape(layer.OutputShape), Thousands(layer.Params)));
+        text.AppendLine(new string('=', TableWidth));
+        text.AppendLine($"Total params: {Thousands(TotalParams)}");
+        text.AppendLine($"Trainable params: {Thousands(TrainableParams)}");
+        text.AppendLine($"Non-trainable params: {Thousands(NonTrainableParams)}");
+        text.Append(new string('_', TableWidth));
+        return text.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        name = Name,
+        input_shape = InputShape,
+        layers = Layers,
+        total_params = TotalParams,
+        trainable_params = TrainableParams,
+        non_trainable_params = NonTrainableParams,
+    }, Json);
+
+    private static int?[] WithBatch(TensorShape shape) => [null, .. shape.Dimensions.Select(d => (int?)d)];
+
+    private static string FormatShape(int?[] shape) => $"({string.Join(", ", shape.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "None"))})";
+
+    private static string Thousands(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Row(string layer, string shape, string parameters) =>
+        $" {layer.PadRight(NameWidth - 1)} {shape.PadRight(ShapeWidth - 1)} {parameters}".TrimEnd();
+}

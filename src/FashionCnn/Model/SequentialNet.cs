@@ -1,0 +1,88 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Model;
+
+/// <summary>
+/// The TorchSharp network a <see cref="ModelSpec"/> describes. Input: a batch of grey images (N, 1, 28, 28),
+/// pixels in 0–1. Output: logits (N, classes); the final Dense's softmax is left to the loss
+/// (cross-entropy on logits) and to <see cref="Probabilities"/>, which is the numerically stable form of
+/// Keras' softmax-then-crossentropy. Parameters are named after the Keras layers: <c>conv2d.weight</c>,
+/// <c>dense_1.bias</c>, … in PyTorch's layouts (Conv2d (out, in, kh, kw), Linear (out, in)).
+/// </summary>
+public sealed class SequentialNet : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor>?[] _modules;
+
+    public ModelSpec Spec { get; }
+
+    public SequentialNet(ModelSpec spec) : base("sequential")
+    {
+        Spec = spec;
+        var shapes = spec.Shapes();
+        _modules = new nn.Module<Tensor, Tensor>?[shapes.Count];
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            var (layer, input, _) = shapes[i];
+            _modules[i] = layer switch
+            {
+                Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize,
+                    padding: conv.SamePadding ? conv.KernelSize / 2 : 0),
+                MaxPooling2D pool => nn.MaxPool2d(pool.PoolSize),
+                Dense dense => nn.Linear(input[0], dense.Units),
+                _ => null,
+            };
+            if (_modules[i] is { } module) register_module(layer.Name, module);
+        }
+    }
+
+    /// <summary>Keras' initialisation, seeded: glorot-uniform kernels, zero biases.</summary>
+    public void InitializeLikeKeras(long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        using var _ = no_grad();
+        var shapes = Spec.Shapes();
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            if (GlorotUniform.Limit(shapes[i].Layer, shapes[i].Input) is not double limit) continue;
+            var (weight, bias) = WeightAndBias(i);
+            weight.uniform_(-limit, limit, generator);
+            nn.init.zeros_(bias);
+        }
+    }
+
+    /// <summary>The kernel and bias of layer <paramref name="index"/> (a Conv2D or Dense), in PyTorch's layout.</summary>
+    public (Parameter Weight, Parameter Bias) WeightAndBias(int index) => _modules[index] switch
+    {
+        Conv2d conv => (conv.weight!, conv.bias!),
+        Linear linear => (linear.weight!, linear.bias!),
+        _ => throw new FashionCnnException(
+            $"layer {Spec.Layers[index].Name} ({Spec.Layers[index].KerasClass}) has no weights."),
+    };
+
+    public override Tensor forward(Tensor input) => ForwardThrough(input, Spec.Layers.Count - 1);
+
+    /// <summary>The output of layer <paramref name="lastLayer"/> (after its activation): a feature map for a convolution.</summary>
+    public Tensor ForwardThrough(Tensor input, int lastLayer)
+    {
+        Tensor x = input;
+        for (int i = 0; i <= lastLayer; i++)
+            x = Apply(i, x);
+        return x;
+    }
+
+    /// <summary>Class probabilities: softmax over the logits.</summary>
+    public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
+
+    private Tensor Apply(int index, Tensor x) => Spec.Layers[index] switch
+    {
+        Conv2D { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
+        // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
+        Flatten => x.dim() == 4 ? x.permute(0, 2, 3, 1).flatten(1) : x.flatten(1),
+        Dense { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
+        Dropout dropout => nn.functional.dropout(x, dropout.Rate, training),
+        _ when _modules[index] is { } module => module.call(x),
+        _ => x,
+    };
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace FashionCnn.Tests.EndToEnd;
+
+/// <summary>Runs the real fashioncnn executable, as a user would, and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
+
+    public static Result Run(string workingDirectory, IDictionary<string, string?>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(TestPaths.CliDirectory, "fashioncnn"))
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("FASHIONCNN_DATA");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"fashioncnn {string.Join(' ', args)} did not finish in 5 minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,98 @@
+using FashionCnn.Model;
+
+namespace FashionCnn.Tests.Model;
+
+/// <summary>Numbers from the book's model.summary() (chapter 8-2) and from Keras' glorot_uniform formula.</summary>
+public class ModelSpecTests
+{
+    [Fact]
+    public void Book_model_has_333526_parameters()
+    {
+        Assert.Equal(333_526, ModelSpec.Book.ParameterCount);
+    }
+
+    [Fact]
+    public void Output_shapes_and_parameter_counts_match_keras_summary()
+    {
+        var rows = ModelSummary.Of(ModelSpec.Book).Layers
+            .Select(row => (row.Name, row.Type, Shape: string.Join(",", row.OutputShape.Skip(1)), row.Params)).ToArray();
+
+        Assert.Equal(
+        [
+            ("conv2d", "Conv2D", "28,28,32", 320L),
+            ("max_pooling2d", "MaxPooling2D", "14,14,32", 0L),
+            ("conv2d_1", "Conv2D", "14,14,64", 18_496L),
+            ("max_pooling2d_1", "MaxPooling2D", "7,7,64", 0L),
+            ("flatten", "Flatten", "3136", 0L),
+            ("dense", "Dense", "100", 313_700L),
+            ("dropout", "Dropout", "100", 0L),
+            ("dense_1", "Dense", "10", 1_010L),
+        ], rows);
+    }
+
+    [Fact]
+    public void Summary_text_has_keras_rows_and_totals()
+    {
+        string text = ModelSummary.Of(ModelSpec.Book).ToText();
+
+        Assert.Matches(@"conv2d \(Conv2D\)\s+\(None, 28, 28, 32\)\s+320\n", text.ReplaceLineEndings("\n"));
+        Assert.Matches(@"conv2d_1 \(Conv2D\)\s+\(None, 14, 14, 64\)\s+18,496\n", text.ReplaceLineEndings("\n"));
+        Assert.Matches(@"dense \(Dense\)\s+\(None, 100\)\s+313,700\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains("Total params: 333,526", text);
+        Assert.Contains("Non-trainable params: 0", text);
+    }
+
+    [Theory]
+    [InlineData(0, 0.1421)]
+    [InlineData(2, 0.0833)]
+    [InlineData(5, 0.0431)]
+    [InlineData(7, 0.2335)]
+    public void Glorot_limits_match_keras(int layer, double limit)
+    {
+        var (spec, input, _) = ModelSpec.Book.Shapes()[layer];
+        Assert.Equal(limit, GlorotUniform.Limit(spec, input)!.Value, precision: 4);
+    }
+
+    [Fact]
+    public void Layers_without_kernels_have_no_glorot_limit()
+    {
+        var (spec, input, _) = ModelSpec.Book.Shapes()[1];
+        Assert.Null(GlorotUniform.Limit(spec, input));
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("conv2d_1", 2)]
+    [InlineData("7", 7)]
+    [InlineData("dense_1", 7)]
+    public void Layer_is_found_by_keras_index_or_name(string key, int index)
+    {
+        Assert.Equal(index, ModelSpec.Book.IndexOf(key));
+    }
+
+    [Theory]
+    [InlineData("8")]
+    [InlineData("-1")]
+    [InlineData("conv3d")]
+    public void Unknown_layer_lists_the_valid_ones(string key)
+    {
+        var error = Assert.Throws<FashionCnnException>(() => ModelSpec.Book.IndexOf(key));
+        Assert.Contains("0 conv2d (Conv2D)", error.Message);
+        Assert.Contains("7 dense_1 (Dense)", error.Message);
+    }
+
+    [Fact]
+    public void Valid_padding_shrinks_the_image()
+    {
+        var conv = new Conv2D("c", 8, 3, Activation.Relu, SamePadding: false);
+        Assert.Equal(new TensorShape(26, 26, 8), conv.OutputShape(new TensorShape(28, 28, 1)));
+    }
+
+    [Fact]
+    public void Dense_on_an_image_says_to_flatten_first()
+    {
+        var spec = new ModelSpec(new TensorShape(28, 28, 1), [new Dense("d", 10, Activation.Softmax)]);
+        var error = Assert.Throws<FashionCnnException>(() => spec.Shapes());
+        Assert.Contains("Flatten", error.Message);
+    }
+}
