@@ -7,6 +7,7 @@ using FashionCnn.Cli.Commands;
 // Nothing here touches TorchSharp, so help and parse errors come back without loading libtorch.
 var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CNN of 혼자 공부하는 머신러닝+딥러닝 (chapters 8-2, 8-3), with TorchSharp.")
 {
+    TrainCommand.Create(),
     SummaryCommand.Create(),
     DataCommand.Create(),
 };
@@ -18,7 +19,15 @@ if (parsed.Errors.Count > 0)
     // An unknown word explains more than the "required command" error it causes, so it goes first.
     var error = parsed.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
     string command = parsed.CommandResult.Command == root ? "fashioncnn" : $"fashioncnn {parsed.CommandResult.Command.Name}";
-    Console.Error.WriteLine($"fashioncnn: {error.Message.TrimEnd('.')} (see '{command} --help').");
+    string option = error.SymbolResult switch
+    {
+        System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+        System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+        _ => "",
+    };
+    string message = OneLine(error.Message);
+    if (option != "" && !message.Contains(option, StringComparison.Ordinal)) message = $"{option}: {message}";
+    Console.Error.WriteLine($"fashioncnn: {message} (see '{command} --help').");
     return ExitCodes.BadInput;
 }
 
@@ -30,4 +39,12 @@ catch (FashionCnnException e)
 {
     Console.Error.WriteLine($"fashioncnn: {e.Message}");
     return ExitCodes.BadInput;
+}
+
+// The parser lists allowed values on lines of their own; a one-line error lists them after the colon.
+static string OneLine(string message)
+{
+    var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    string text = lines.Length == 1 ? lines[0] : $"{lines[0]} {string.Join(", ", lines[1..])}";
+    return text.Replace("expected type 'System.Int32'", "a whole number").Replace("expected type 'System.Double'", "a number").TrimEnd('.');
 }

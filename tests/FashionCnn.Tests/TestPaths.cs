@@ -28,3 +28,7 @@ internal sealed class TempFolder : IDisposable
         catch (IOException) { }
     }
 }
+
+/// <summary>Tests that measure the process (memory, threads) run in this collection, after and apart from all others.</summary>
+[CollectionDefinition(nameof(Serial), DisableParallelization = true)]
+public sealed class Serial;

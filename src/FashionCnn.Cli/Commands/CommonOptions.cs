@@ -12,4 +12,11 @@ internal static class CommonOptions
                       + $"then ./{DataDirectory.RepositoryFolder}, then {DataDirectory.DebianFolder}.",
         HelpName = "DIR",
     };
+
+    /// <summary>A path as the user would type it: relative below the current folder, absolute elsewhere.</summary>
+    public static string DisplayPath(string path)
+    {
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
 }

@@ -20,69 +20,65 @@ public static class IdxFile
     /// <summary>Magic number of an image file: unsigned bytes, three dimensions.</summary>
     public const int ImageMagic = 0x0803;
 
-    // The largest file this reader accepts once decompressed: 4x the 47 MB training images, so a forged
-    // size field or a gzip bomb ends in an error instead of exhausting memory.
-    private const long MaxDecompressedBytes = 200L * 1024 * 1024;
+    // The largest data this reader accepts: the 47 MB of the training images with room to spare, so a
+    // forged size field or a gzip bomb ends in an error instead of exhausting memory.
+    private const long MaxDataBytes = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Reads and checks the file. The data array is allocated once, at the size the header declares, and
+    /// filled straight from the (decompressing) stream; the SHA-256 covers the whole decompressed file.
+    /// </summary>
     public static IdxArray Read(string path, int expectedMagic)
     {
         string name = System.IO.Path.GetFileName(path);
-        byte[] content = ReadDecompressed(path, name);
-        if (content.Length < 4)
-            throw new FashionCnnException($"{name}: file is too short to be an IDX file ({content.Length} bytes).");
-
-        int magic = BinaryPrimitives.ReadInt32BigEndian(content);
-        if (magic != expectedMagic)
-            throw new FashionCnnException(
-                $"{name}: wrong magic number {magic} (0x{magic:x8}); expected {expectedMagic} for an IDX {Kind(expectedMagic)} file.");
-
-        int rank = expectedMagic & 0xff;
-        int headerLength = 4 + 4 * rank;
-        if (content.Length < headerLength)
-            throw new FashionCnnException($"{name}: truncated header ({content.Length} bytes, expected at least {headerLength}).");
-
-        var shape = new int[rank];
-        long expectedLength = 1;
-        for (int d = 0; d < rank; d++)
-        {
-            shape[d] = BinaryPrimitives.ReadInt32BigEndian(content.AsSpan(4 + 4 * d));
-            if (shape[d] < 0)
-                throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
-            expectedLength *= shape[d];
-            if (expectedLength > MaxDecompressedBytes)
-                throw new FashionCnnException($"{name}: header declares more data than any Fashion-MNIST file holds.");
-        }
-
-        long actualLength = content.Length - headerLength;
-        if (actualLength != expectedLength)
-            throw new FashionCnnException(actualLength < expectedLength
-                ? $"{name}: truncated: header declares {expectedLength} data bytes, file holds {actualLength}."
-                : $"{name}: {actualLength - expectedLength} unexpected bytes after the {expectedLength} the header declares.");
-
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
-        return new IdxArray(path, shape, content[headerLength..], sha256);
-    }
-
-    private static string Kind(int magic) => magic == LabelMagic ? "label" : magic == ImageMagic ? "image" : "data";
-
-    private static byte[] ReadDecompressed(string path, string name)
-    {
         try
         {
             using var file = File.OpenRead(path);
             bool gzip = file.Length >= 2 && file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
             file.Position = 0;
             using Stream source = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = source.Read(chunk)) > 0)
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+            int rank = expectedMagic & 0xff;
+            var header = new byte[4 + 4 * rank];
+            int headerRead = source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (headerRead >= 4)
             {
-                if (buffer.Length + read > MaxDecompressedBytes)
-                    throw new FashionCnnException($"{name}: larger than {MaxDecompressedBytes / (1024 * 1024)} MB once decompressed; not a Fashion-MNIST file.");
-                buffer.Write(chunk, 0, read);
+                int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+                if (magic != expectedMagic)
+                    throw new FashionCnnException(
+                        $"{name}: wrong magic number {magic} (0x{magic:x8}); expected {expectedMagic} for an IDX {Kind(expectedMagic)} file.");
             }
-            return buffer.ToArray();
+            if (headerRead < header.Length)
+                throw new FashionCnnException(headerRead < 4
+                    ? $"{name}: file is too short to be an IDX file ({headerRead} bytes)."
+                    : $"{name}: truncated header ({headerRead} bytes, expected {header.Length}).");
+            sha256.AppendData(header);
+
+            var shape = new int[rank];
+            long expectedLength = 1;
+            for (int d = 0; d < rank; d++)
+            {
+                shape[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
+                if (shape[d] < 0)
+                    throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
+                expectedLength *= shape[d];
+                if (expectedLength > MaxDataBytes)
+                    throw new FashionCnnException($"{name}: header declares more data than any Fashion-MNIST file holds.");
+            }
+
+            var data = new byte[expectedLength];
+            int read = source.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            if (read < expectedLength)
+                throw new FashionCnnException($"{name}: truncated: header declares {expectedLength} data bytes, file holds {read}.");
+            long extra = 0;
+            var probe = new byte[4096];
+            for (int n; (n = source.Read(probe)) > 0 && extra <= MaxDataBytes;) extra += n;
+            if (extra > 0)
+                throw new FashionCnnException($"{name}: {extra} unexpected bytes after the {expectedLength} the header declares.");
+            sha256.AppendData(data);
+
+            return new IdxArray(path, shape, data, Convert.ToHexStringLower(sha256.GetHashAndReset()));
         }
         catch (InvalidDataException e)
         {
@@ -101,4 +97,6 @@ public static class IdxFile
             throw new FashionCnnException($"{name}: permission denied ({path}).", e);
         }
     }
+
+    private static string Kind(int magic) => magic == LabelMagic ? "label" : magic == ImageMagic ? "image" : "data";
 }

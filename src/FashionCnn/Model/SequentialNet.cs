@@ -17,6 +17,12 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 
     public ModelSpec Spec { get; }
 
+    /// <summary>
+    /// Where dropout draws its masks in training mode. A generator owned by the training run makes a run
+    /// reproducible whatever else in the process uses libtorch's global generator; null uses the global one.
+    /// </summary>
+    public Generator? DropoutGenerator { get; set; }
+
     public SequentialNet(ModelSpec spec) : base("sequential")
     {
         Spec = spec;
@@ -75,13 +81,22 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     /// <summary>Class probabilities: softmax over the logits.</summary>
     public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
 
+    /// <summary>Inverted dropout, as Keras and PyTorch do it: zero each unit with probability rate, scale the rest by 1/(1 − rate).</summary>
+    private Tensor ApplyDropout(Tensor x, double rate)
+    {
+        if (DropoutGenerator is null) return nn.functional.dropout(x, rate, training: true);
+        using var keep = empty_like(x).bernoulli_(1 - rate, DropoutGenerator);
+        return x.mul(keep).div_(1 - rate);
+    }
+
     private Tensor Apply(int index, Tensor x) => Spec.Layers[index] switch
     {
         Conv2D { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
         // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
         Flatten => x.dim() == 4 ? x.permute(0, 2, 3, 1).flatten(1) : x.flatten(1),
         Dense { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
-        Dropout dropout => nn.functional.dropout(x, dropout.Rate, training),
+        Dropout dropout when training => ApplyDropout(x, dropout.Rate),
+        Dropout => x,
         _ when _modules[index] is { } module => module.call(x),
         _ => x,
     };

@@ -132,3 +132,24 @@ public class SequentialNetTests
         Assert.True(evaluated.allclose(ones, 0, 0));
     }
 }
+
+public class DropoutGeneratorTests
+{
+    [Fact]
+    public void A_seeded_dropout_generator_gives_the_same_mask_and_keras_scaling()
+    {
+        using var net = new SequentialNet(new ModelSpec(new TensorShape(1000), [new Dropout("dropout", 0.4)]));
+        using var ones = torch.ones(1, 1000);
+        net.train();
+
+        net.DropoutGenerator = new Generator(5);
+        using var first = net.call(ones);
+        net.DropoutGenerator = new Generator(5);
+        using var second = net.call(ones);
+
+        Assert.True(first.allclose(second, 0, 0));
+        double zeroFraction = (first == 0).to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(zeroFraction, 0.35, 0.45);
+        Assert.Equal(1f / 0.6f, first.max().item<float>(), 5);
+    }
+}

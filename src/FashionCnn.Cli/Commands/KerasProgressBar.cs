@@ -1,0 +1,66 @@
+using FashionCnn.Training;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary>
+/// Draws training progress as Keras' verbose=1 output. On a terminal the epoch's line is redrawn in place;
+/// when output is redirected (a CI log, a file) only the finished line of each epoch is written.
+/// </summary>
+internal sealed class KerasProgressBar(TextWriter output, bool interactive) : ITrainingProgress
+{
+    private const int BarWidth = 30;
+    private StepProgress? _last;
+    private int _headerEpoch = -1;
+
+    public void RunStarted(RunDescription run)
+    {
+        output.WriteLine($"Data:    {run.DataDirectory}");
+        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s)");
+        output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
+                         + $"{run.StepsPerEpoch:N0} steps of {run.BatchSize} per epoch");
+    }
+
+    public void StepCompleted(StepProgress step)
+    {
+        _last = step;
+        Header(step.Epoch, step.Epochs);
+        if (!interactive) return;
+        double perStep = step.Elapsed.TotalSeconds / step.Step;
+        string timing = step.Step < step.Steps
+            ? $"ETA: {Seconds(perStep * (step.Steps - step.Step))}"
+            : $"{Seconds(step.Elapsed.TotalSeconds)} {perStep * 1000:F0}ms/step";
+        output.Write($"\r{Bar(step.Step, step.Steps)} - {timing} - loss: {step.Loss:F4} - accuracy: {step.Accuracy:F4}\u001b[K");
+        output.Flush();
+    }
+
+    public void EpochCompleted(EpochRecord record, EpochOutcome outcome)
+    {
+        Header(record.Epoch - 1, _last?.Epochs ?? record.Epoch);
+        int steps = _last?.Steps ?? 0;
+        double perStep = steps > 0 ? record.Seconds / steps : 0;
+        string line = $"{Bar(steps, steps)} - {Seconds(record.Seconds)} {perStep * 1000:F0}ms/step - loss: {record.Loss:F4} - accuracy: {record.Accuracy:F4}"
+                      + $" - val_loss: {record.ValLoss:F4} - val_accuracy: {record.ValAccuracy:F4}";
+        output.WriteLine(interactive ? $"\r{line}\u001b[K" : line);
+        if (outcome.CheckpointSaved) output.WriteLine($"  val_loss improved to {record.ValLoss:F5}: checkpoint saved");
+        if (outcome.StopsTraining) output.WriteLine($"Epoch {record.Epoch}: early stopping");
+    }
+
+    private void Header(int epoch, int epochs)
+    {
+        if (epoch == _headerEpoch) return;
+        _headerEpoch = epoch;
+        output.WriteLine($"Epoch {epoch + 1}/{epochs}");
+    }
+
+    private static string Bar(int step, int steps)
+    {
+        int width = steps.ToString().Length;
+        int filled = steps == 0 ? BarWidth : (int)((long)BarWidth * step / steps);
+        string bar = filled >= BarWidth ? new string('=', BarWidth) : new string('=', filled) + ">" + new string('.', BarWidth - filled - 1);
+        return $"{step.ToString().PadLeft(width)}/{steps} [{bar}]";
+    }
+
+    private static string Seconds(double seconds) => seconds >= 3600
+        ? $"{(int)(seconds / 3600)}:{(int)(seconds % 3600 / 60):00}:{(int)(seconds % 60):00}"
+        : seconds >= 60 ? $"{(int)(seconds / 60)}:{(int)(seconds % 60):00}" : $"{seconds:F0}s";
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary>Parse-time checks, so a bad value is a one-line error before anything is loaded.</summary>
+internal static class OptionRules
+{
+    public static Option<T> AtLeast<T>(this Option<T> option, T minimum) where T : IComparable<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out T? value) && value!.CompareTo(minimum) < 0)
+                result.AddError($"{option.Name} must be at least {minimum} (got {value})");
+        });
+        return option;
+    }
+
+    public static Option<double> Positive(this Option<double> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out double value) && (!(value > 0) || !double.IsFinite(value)))
+                result.AddError($"{option.Name} must be a positive number (got {value})");
+        });
+        return option;
+    }
+
+    // A value that does not convert (--epochs ten) already carries the parser's own error; the rule has nothing to add.
+    private static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FashionCnn.Checkpoints;
+
+/// <summary>One float32 tensor: its shape and values in row-major order.</summary>
+public sealed record NamedTensor(string Name, long[] Shape, float[] Values);
+
+/// <summary>The content of a safetensors file: tensors in file order and the string metadata.</summary>
+public sealed record SafeTensorsFile(IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
+{
+    public NamedTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
+}
+
+/// <summary>
+/// Hugging Face's safetensors format (what PyTorch's <c>safetensors.torch.load_file</c> reads): an unsigned
+/// 64-bit little-endian header length, a JSON header mapping each tensor name to dtype, shape and byte
+/// offsets plus an optional <c>__metadata__</c> map of strings, then the raw little-endian data. Only F32
+/// tensors are written or read. The reader checks every length and offset before it allocates.
+/// </summary>
+public static class SafeTensors
+{
+    public const string MetadataKey = "__metadata__";
+
+    // Our checkpoints hold 1.3 MB of weights; a header is a few kB. Anything far beyond is not ours.
+    private const long MaxHeaderBytes = 16L * 1024 * 1024;
+    private const long MaxFileBytes = 1L << 30;
+
+    public static byte[] Serialize(IEnumerable<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        using var buffer = new MemoryStream();
+        Write(buffer, tensors, metadata);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes the file to <paramref name="output"/>, the tensors' values straight from their arrays.</summary>
+    public static void Write(Stream output, IEnumerable<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian");
+        var header = new JsonObject();
+        if (metadata.Count > 0)
+        {
+            var meta = new JsonObject();
+            foreach (var (key, value) in metadata) meta[key] = value;
+            header[MetadataKey] = meta;
+        }
+        long offset = 0;
+        var list = tensors.ToList();
+        foreach (var tensor in list)
+        {
+            long bytes = tensor.Values.LongLength * sizeof(float);
+            header[tensor.Name] = new JsonObject
+            {
+                ["dtype"] = "F32",
+                ["shape"] = new JsonArray(tensor.Shape.Select(d => (JsonNode?)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes),
+            };
+            offset += bytes;
+        }
+
+        byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padded = (json.Length + 7) / 8 * 8; // the format recommends 8-byte alignment of the data, padded with spaces
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+        output.Write(length);
+        output.Write(json);
+        for (int i = json.Length; i < padded; i++) output.WriteByte((byte)' ');
+        foreach (var tensor in list) output.Write(MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
+    }
+
+    public static SafeTensorsFile Read(string path)
+    {
+        string name = Path.GetFileName(path);
+        byte[] content;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new FashionCnnException($"{name}: file not found at {path}.");
+            if (info.Length > MaxFileBytes) throw new FashionCnnException($"{name}: {info.Length} bytes is too large for a model of this tool.");
+            content = File.ReadAllBytes(path);
+        }
+        catch (IOException e) { throw new FashionCnnException($"{name}: cannot read ({e.Message.TrimEnd('.')}).", e); }
+        catch (UnauthorizedAccessException e) { throw new FashionCnnException($"{name}: permission denied ({path}).", e); }
+        return Parse(content, name);
+    }
+
+    public static SafeTensorsFile Parse(byte[] content, string name)
+    {
+        if (content.Length < 8) throw Corrupt(name, "shorter than the 8-byte header length");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(content);
+        if (headerLength > MaxHeaderBytes || (long)headerLength > content.Length - 8)
+            throw Corrupt(name, $"header length {headerLength} does not fit the {content.Length}-byte file");
+
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(content.AsSpan(8, (int)headerLength))?.AsObject()
+                     ?? throw Corrupt(name, "empty header");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw Corrupt(name, "header is not a JSON object");
+        }
+
+        long dataStart = 8 + (long)headerLength, dataLength = content.Length - dataStart;
+        var metadata = new Dictionary<string, string>();
+        var tensors = new List<(long Begin, NamedTensor Tensor)>();
+        foreach (var (key, node) in header)
+        {
+            try
+            {
+                if (key == MetadataKey)
+                {
+                    foreach (var (metaKey, value) in node!.AsObject()) metadata[metaKey] = value!.GetValue<string>();
+                    continue;
+                }
+                string dtype = node!["dtype"]!.GetValue<string>();
+                if (dtype != "F32") throw new FashionCnnException($"{name}: tensor {key} is {dtype}; only F32 is supported.");
+                long[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+                long[] offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+                long count = 1;
+                foreach (long d in shape)
+                {
+                    if (d < 0 || (d > 0 && count > dataLength / d)) throw Corrupt(name, $"tensor {key} has an impossible shape");
+                    count *= d;
+                }
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength
+                    || offsets[1] - offsets[0] != count * sizeof(float))
+                    throw Corrupt(name, $"tensor {key} has offsets that do not match its shape or the file");
+                var values = new float[count];
+                content.AsSpan((int)(dataStart + offsets[0]), (int)(count * sizeof(float))).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+                tensors.Add((offsets[0], new NamedTensor(key, shape, values)));
+            }
+            catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
+            {
+                throw Corrupt(name, $"entry {key} is malformed");
+            }
+        }
+        return new SafeTensorsFile(tensors.OrderBy(t => t.Begin).Select(t => t.Tensor).ToList(), metadata);
+    }
+
+    private static FashionCnnException Corrupt(string name, string what) => new($"{name}: not a valid safetensors file ({what}).");
+}

@@ -1,0 +1,42 @@
+using System.Reflection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Training;
+
+/// <summary>The device a run uses and why, in words for the user.</summary>
+public sealed record ComputeDevice(Device Device, string Description)
+{
+    /// <summary>Which libtorch this build carries: "cpu" or "cuda" (MSBuild property TorchBackend).</summary>
+    public static string Backend { get; } = Metadata("TorchBackend") ?? "cpu";
+
+    public static string TorchSharpVersion { get; } = Metadata("TorchSharpVersion") ?? "?";
+
+    public static string LibTorchVersion { get; } = Metadata("LibTorchVersion") ?? "?";
+
+    /// <summary>Resolves auto, cpu or cuda; asking for CUDA where there is none is an error that says why.</summary>
+    public static ComputeDevice Resolve(string choice)
+    {
+        bool cudaAvailable = choice != "cpu" && cuda.is_available();
+        switch (choice)
+        {
+            case "cpu":
+                return new ComputeDevice(CPU, "cpu");
+            case "cuda" when !cudaAvailable:
+                throw new FashionCnnException(Backend == "cuda"
+                    ? "--device cuda: this build has CUDA's libtorch, but no CUDA device is visible (check the NVIDIA driver, nvidia-smi and CUDA_VISIBLE_DEVICES)."
+                    : "--device cuda: this build carries the CPU libtorch only; rebuild with 'dotnet build -c Release -p:TorchBackend=cuda' on a Linux or Windows machine with an NVIDIA GPU.");
+            case "cuda":
+                return new ComputeDevice(CUDA, $"cuda ({cuda.device_count()} device(s))");
+            case "auto":
+                return cudaAvailable
+                    ? new ComputeDevice(CUDA, "cuda (auto: a CUDA device is available)")
+                    : new ComputeDevice(CPU, Backend == "cuda" ? "cpu (auto: no CUDA device visible)" : "cpu (auto: this is the CPU build)");
+            default:
+                throw new FashionCnnException($"--device must be auto, cpu or cuda (got {choice}).");
+        }
+    }
+
+    private static string? Metadata(string key) => typeof(ComputeDevice).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
+}

@@ -1,0 +1,41 @@
+using FashionCnn.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Training;
+
+/// <summary>
+/// A labelled image set moved to the compute device once: pixels stay bytes (N, 1, 28, 28), a quarter of
+/// the memory of floats, and each batch is gathered by index and scaled to 0–1 on the device.
+/// </summary>
+public sealed class DeviceDataset : IDisposable
+{
+    public Tensor Images { get; }
+
+    public Tensor Labels { get; }
+
+    public int Count { get; }
+
+    public DeviceDataset(LabeledImages set, Device device)
+    {
+        Count = set.Count;
+        Images = tensor(set.Pixels, [set.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(device);
+        Labels = tensor(set.Labels, [set.Count], ScalarType.Byte).to_type(ScalarType.Int64).to(device);
+    }
+
+    /// <summary>The images at <paramref name="indices"/> as float32 in 0–1 (pixel / 255, as the book scales them).</summary>
+    public Tensor ImagesAt(Tensor indices) => Images.index_select(0, indices).to_type(ScalarType.Float32).div_(255f);
+
+    public Tensor LabelsAt(Tensor indices) => Labels.index_select(0, indices);
+
+    /// <summary>Images start..start+count-1 as float32 in 0–1.</summary>
+    public Tensor ImageRange(long start, long count) => Images.narrow(0, start, count).to_type(ScalarType.Float32).div_(255f);
+
+    public Tensor LabelRange(long start, long count) => Labels.narrow(0, start, count);
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}

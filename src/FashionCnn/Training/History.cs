@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FashionCnn.Checkpoints;
+
+namespace FashionCnn.Training;
+
+/// <summary>
+/// One epoch's numbers as Keras' History records them: training loss and accuracy are the running means
+/// over the epoch's batches (dropout on); the val_ metrics are computed after the epoch (dropout off).
+/// </summary>
+public sealed record EpochRecord(
+    [property: JsonPropertyName("epoch")] int Epoch,
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("accuracy")] double Accuracy,
+    [property: JsonPropertyName("val_loss")] double ValLoss,
+    [property: JsonPropertyName("val_accuracy")] double ValAccuracy,
+    [property: JsonPropertyName("seconds")] double Seconds);
+
+/// <summary>Keras' <c>History</c>: the per-epoch records of a run, written as history.json and history.csv.</summary>
+public sealed class History
+{
+    private readonly List<EpochRecord> _epochs = [];
+
+    public IReadOnlyList<EpochRecord> Epochs => _epochs;
+
+    public void Add(EpochRecord record) => _epochs.Add(record);
+
+    public string ToJson() => JsonFormat.Serialize(_epochs);
+
+    public static History FromJson(string json)
+    {
+        var history = new History();
+        foreach (var record in JsonSerializer.Deserialize<List<EpochRecord>>(json) ?? []) history.Add(record);
+        return history;
+    }
+
+    public string ToCsv()
+    {
+        var csv = new StringBuilder("epoch,loss,accuracy,val_loss,val_accuracy,seconds\n");
+        foreach (var e in _epochs)
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.Loss:R},{e.Accuracy:R},{e.ValLoss:R},{e.ValAccuracy:R},{e.Seconds:F3}\n");
+        return csv.ToString();
+    }
+
+    public void Write(string jsonPath, string csvPath)
+    {
+        AtomicFile.WriteAllText(jsonPath, ToJson());
+        AtomicFile.WriteAllText(csvPath, ToCsv());
+    }
+}

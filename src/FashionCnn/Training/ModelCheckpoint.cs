@@ -1,0 +1,19 @@
+namespace FashionCnn.Training;
+
+/// <summary>
+/// Keras' <c>ModelCheckpoint(save_best_only=True)</c> on val_loss: the checkpoint is written when an epoch's
+/// val_loss is strictly lower than that of every epoch before it, and left alone otherwise.
+/// </summary>
+public sealed class ModelCheckpoint(Action<int> save)
+{
+    public double BestValLoss { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Saves if <paramref name="valLoss"/> improves on the best; true when it saved.</summary>
+    public bool OnEpochEnd(int epoch, double valLoss)
+    {
+        if (!(valLoss < BestValLoss)) return false;
+        BestValLoss = valLoss;
+        save(epoch);
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using FashionCnn.Data;
+using FashionCnn.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Training;
+
+/// <summary>Training loss and accuracy of one epoch, and whether it ran to its last step.</summary>
+public sealed record EpochTraining(double Loss, double Accuracy, bool Completed);
+
+/// <summary>
+/// One epoch of Keras' <c>model.fit</c>: the training set reshuffled from the seed, batches of
+/// <see cref="TrainingOptions.BatchSize"/>, Adam, sparse categorical cross-entropy on the logits.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly SequentialNet _net;
+    private readonly TrainingOptions _options;
+    private readonly optim.Optimizer _optimizer;
+
+    public Trainer(SequentialNet net, TrainingOptions options)
+    {
+        _net = net;
+        _options = options;
+        // Keras' Adam defaults, with its epsilon of 1e-7. Keras adds epsilon to sqrt(v) before bias correction,
+        // PyTorch after; that is Keras' update with epsilon scaled by sqrt(1 - beta2^t) (< 1e-7 for the first few
+        // thousand steps). It only matters where sqrt(v) is near 1e-7, i.e. for weights whose gradients vanish.
+        _optimizer = optim.Adam(net.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+    }
+
+    public optim.Optimizer Optimizer => _optimizer;
+
+    /// <summary>The order of the training images in epoch <paramref name="epoch"/>, a function of seed and epoch only.</summary>
+    public static int[] ShuffleOrder(int count, int seed, int epoch) =>
+        new NumpyRandomState(unchecked((uint)seed * 1_000_003u + (uint)epoch)).Permutation(count);
+
+    public EpochTraining TrainEpoch(DeviceDataset train, int epoch, ITrainingProgress progress, CancellationToken cancellation)
+    {
+        var device = train.Images.device;
+        int batch = _options.BatchSize;
+        int steps = (train.Count + batch - 1) / batch;
+        // Dropout draws from a generator of the run's own, seeded per epoch: every epoch is reproducible on its own.
+        using var dropoutRandomness = new Generator((ulong)(_options.Seed * 1_000_003L + epoch), device);
+        _net.DropoutGenerator = dropoutRandomness;
+        _net.train();
+
+        using var hostOrder = tensor(ShuffleOrder(train.Count, _options.Seed, epoch).Select(i => (long)i).ToArray());
+        using var order = hostOrder.to(device);
+        using var lossSum = zeros(1, ScalarType.Float64, device);
+        using var correct = zeros(1, ScalarType.Int64, device);
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        int seen = 0, step = 0;
+        for (; step < steps; step++)
+        {
+            if (cancellation.IsCancellationRequested) break;
+            using (NewDisposeScope())
+            {
+                int count = Math.Min(batch, train.Count - step * batch);
+                var indices = order.narrow(0, (long)step * batch, count);
+                var images = train.ImagesAt(indices);
+                var labels = train.LabelsAt(indices);
+
+                _optimizer.zero_grad();
+                var logits = _net.call(images);
+                var loss = nn.functional.cross_entropy(logits, labels);
+                loss.backward();
+                _optimizer.step();
+
+                // Keras reports the running mean over the epoch's batches, weighted by batch size.
+                lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(count));
+                correct.add_(logits.detach().argmax(1).eq(labels).sum());
+                seen += count;
+            }
+            if (step == steps - 1 || clock.Elapsed - lastReport >= ProgressInterval)
+            {
+                lastReport = clock.Elapsed;
+                progress.StepCompleted(new StepProgress(epoch, _options.Epochs, step + 1, steps,
+                    lossSum.item<double>() / seen, (double)correct.item<long>() / seen, clock.Elapsed));
+            }
+        }
+        _net.DropoutGenerator = null;
+        if (seen == 0) return new EpochTraining(double.NaN, double.NaN, false);
+        return new EpochTraining(lossSum.item<double>() / seen, (double)correct.item<long>() / seen, step == steps);
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}

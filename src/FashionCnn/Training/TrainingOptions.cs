@@ -1,0 +1,65 @@
+namespace FashionCnn.Training;
+
+/// <summary>When early stopping puts the best epoch's weights back into the model.</summary>
+public enum RestoreBest
+{
+    /// <summary>On an early stop and also when the last epoch is reached (Keras 3's EarlyStopping).</summary>
+    Always,
+
+    /// <summary>Only on an early stop (Keras 2's EarlyStopping).</summary>
+    OnStop,
+}
+
+/// <summary>Everything a training run can be told, with the book's values as defaults.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set (the book fits up to 20 with early stopping).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Images per step; Keras' default of 32 gives 1,500 steps over 48,000 images.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Adam's learning rate, Keras' default.</summary>
+    public double LearningRate { get; init; } = 0.001;
+
+    /// <summary>Epochs without a lower val_loss before stopping, as the book's EarlyStopping(patience=2); 0 turns early stopping off.</summary>
+    public int Patience { get; init; } = 2;
+
+    /// <summary>Seeds the initial weights, the shuffle of every epoch and dropout.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>auto (CUDA when available), cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>CPU threads for libtorch's kernels; the machine's cores by default.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Train on the first N of the 48,000 training images only (smoke runs); null for all.</summary>
+    public int? Limit { get; init; }
+
+    public RestoreBest RestoreBest { get; init; } = RestoreBest.Always;
+
+    /// <summary>Folder with the Fashion-MNIST files; null to look them up (see DataDirectory).</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Where the checkpoint, history and plots go.</summary>
+    public string ModelDir { get; init; } = "models";
+
+    /// <summary>Checks every value; the first bad one is an error naming its option.</summary>
+    public TrainingOptions Validated()
+    {
+        Require(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs}).");
+        Require(BatchSize >= 1, $"--batch-size must be at least 1 (got {BatchSize}).");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--learning-rate must be a positive number (got {LearningRate}).");
+        Require(Patience >= 0, $"--patience must be 0 (off) or more (got {Patience}).");
+        Require(Threads >= 1, $"--threads must be at least 1 (got {Threads}).");
+        Require(Limit is null or >= 1, $"--limit must be at least 1 (got {Limit}).");
+        Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda (got {Device}).");
+        return this;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new FashionCnnException(message);
+    }
+}

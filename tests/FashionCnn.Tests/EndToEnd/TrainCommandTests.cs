@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FashionCnn.Checkpoints;
+using FashionCnn.Training;
+using SkiaSharp;
+
+namespace FashionCnn.Tests.EndToEnd;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public void A_one_epoch_smoke_run_writes_every_file_and_each_decodes()
+    {
+        using var temp = new TempFolder();
+
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "2048", "--model-dir", temp.Path, "--device", "cpu");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"Epoch 1/1\n64/64 \[=+\] - \d+s \d+ms/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+\n", result.Stdout);
+        Assert.Contains("Best epoch: 1", result.Stdout);
+
+        var model = Checkpoint.Load(Path.Combine(temp.Path, "best-cnn-model.safetensors"));
+        Assert.Equal("1", model.Metadata["epoch"]);
+        Assert.Equal("2048", model.Metadata["limit"]);
+        Assert.Equal(FashionCnn.Data.FashionMnist.PublishedSha256["train-images-idx3-ubyte"], model.Metadata["data_sha256"]);
+
+        var history = History.FromJson(File.ReadAllText(Path.Combine(temp.Path, "history.json")));
+        Assert.Single(history.Epochs);
+        Assert.Equal(JsonSerializer.Deserialize<JsonElement>(model.Metadata["metrics"]).GetProperty("val_loss").GetDouble(), history.Epochs[0].ValLoss);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(temp.Path, "history.csv")).Length);
+
+        foreach (string png in new[] { "loss.png", "accuracy.png" })
+        {
+            using var bitmap = SKBitmap.Decode(Path.Combine(temp.Path, png));
+            Assert.NotNull(bitmap);
+            Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
+        }
+
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "run.json")));
+        Assert.Equal(2048, run.RootElement.GetProperty("options").GetProperty("limit").GetInt32());
+        Assert.Equal("cpu", run.RootElement.GetProperty("device").GetString());
+        Assert.Equal("0.107.0", run.RootElement.GetProperty("versions").GetProperty("torchsharp").GetString());
+        Assert.NotEqual(JsonValueKind.Null, run.RootElement.GetProperty("ended").ValueKind);
+    }
+
+    [Fact]
+    public void Cuda_on_the_cpu_build_fails_at_once_saying_how_to_build_for_cuda()
+    {
+        using var temp = new TempFolder();
+
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--device", "cuda", "--model-dir", temp.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("-p:TorchBackend=cuda", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0")]
+    [InlineData("--batch-size", "-1")]
+    [InlineData("--learning-rate", "0")]
+    [InlineData("--patience", "-2")]
+    [InlineData("--limit", "0")]
+    [InlineData("--device", "tpu")]
+    [InlineData("--restore-best", "never")]
+    [InlineData("--epochs", "ten")]
+    public void Out_of_range_options_are_rejected_at_parse_time(string option, string value)
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains(value, result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public void Ctrl_c_keeps_the_best_checkpoint_writes_the_history_and_exits_130()
+    {
+        using var temp = new TempFolder();
+        var start = new ProcessStartInfo(Path.Combine(TestPaths.CliDirectory, "fashioncnn"))
+        {
+            WorkingDirectory = TestPaths.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in new[] { "train", "--epochs", "50", "--limit", "1024", "--patience", "0", "--model-dir", temp.Path, "--device", "cpu" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+
+        // Wait for the end of the first epoch, then interrupt the second.
+        string? line;
+        var seen = new List<string>();
+        while ((line = process.StandardOutput.ReadLine()) is not null && !line.Contains("checkpoint saved")) seen.Add(line);
+        Assert.True(line is not null, "no epoch finished: " + string.Join('\n', seen));
+        Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        string rest = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("Interrupted after", rest);
+        var history = History.FromJson(File.ReadAllText(Path.Combine(temp.Path, "history.json")));
+        Assert.InRange(history.Epochs.Count, 1, 49);
+        var model = Checkpoint.Load(Path.Combine(temp.Path, "best-cnn-model.safetensors"));
+        Assert.Equal(history.Epochs.MinBy(e => e.ValLoss)!.Epoch.ToString(), model.Metadata["epoch"]);
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+}

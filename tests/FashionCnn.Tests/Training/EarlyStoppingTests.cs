@@ -1,0 +1,124 @@
+using FashionCnn.Training;
+
+namespace FashionCnn.Tests.Training;
+
+/// <summary>Keras' EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True), driven by scripted val_loss.</summary>
+public class EarlyStoppingTests
+{
+    private static (EarlyStopping Callback, int LastEpoch) Drive(int patience, RestoreBest restore, params double[] valLosses)
+    {
+        var callback = new EarlyStopping(patience, restore);
+        int epoch = 0;
+        for (; epoch < valLosses.Length; epoch++)
+        {
+            callback.OnEpochEnd(epoch, valLosses[epoch]);
+            if (callback.ShouldStop) break;
+        }
+        return (callback, Math.Min(epoch, valLosses.Length - 1));
+    }
+
+    [Fact]
+    public void Keeps_going_while_val_loss_improves()
+    {
+        var (callback, last) = Drive(2, RestoreBest.Always, 0.5, 0.4, 0.3, 0.2);
+
+        Assert.False(callback.ShouldStop);
+        Assert.Equal(3, callback.BestEpoch);
+        Assert.Equal(3, last);
+        Assert.False(callback.ShouldRestoreBestWeights(last)); // the last epoch is the best one
+    }
+
+    [Fact]
+    public void Stops_when_patience_epochs_in_a_row_do_not_improve_and_restores_the_best()
+    {
+        var (callback, last) = Drive(2, RestoreBest.Always, 0.5, 0.3, 0.35, 0.31, 0.1);
+
+        Assert.True(callback.ShouldStop);
+        Assert.Equal(3, callback.StoppedEpoch);
+        Assert.Equal(3, last);
+        Assert.Equal(1, callback.BestEpoch);
+        Assert.True(callback.ShouldRestoreBestWeights(last));
+    }
+
+    [Fact]
+    public void A_tie_is_not_an_improvement()
+    {
+        var (callback, _) = Drive(2, RestoreBest.Always, 0.3, 0.3, 0.3);
+
+        Assert.True(callback.ShouldStop);
+        Assert.Equal(0, callback.BestEpoch);
+        Assert.Equal(2, callback.StoppedEpoch);
+    }
+
+    [Fact]
+    public void An_improvement_resets_the_patience()
+    {
+        var (callback, _) = Drive(2, RestoreBest.Always, 0.5, 0.6, 0.4, 0.45, 0.3, 0.35);
+
+        Assert.False(callback.ShouldStop);
+        Assert.Equal(4, callback.BestEpoch);
+        Assert.Equal(1, callback.Wait);
+    }
+
+    [Fact]
+    public void Reaching_the_last_epoch_restores_the_best_with_always_as_keras_3()
+    {
+        var (callback, last) = Drive(3, RestoreBest.Always, 0.5, 0.3, 0.4, 0.45);
+
+        Assert.False(callback.ShouldStop);
+        Assert.True(callback.ShouldRestoreBestWeights(last));
+    }
+
+    [Fact]
+    public void Reaching_the_last_epoch_keeps_the_last_weights_with_on_stop_as_keras_2()
+    {
+        var (callback, last) = Drive(3, RestoreBest.OnStop, 0.5, 0.3, 0.4, 0.45);
+
+        Assert.False(callback.ShouldStop);
+        Assert.False(callback.ShouldRestoreBestWeights(last));
+    }
+
+    [Fact]
+    public void On_stop_restores_after_an_early_stop()
+    {
+        var (callback, last) = Drive(1, RestoreBest.OnStop, 0.5, 0.3, 0.4);
+
+        Assert.True(callback.ShouldStop);
+        Assert.True(callback.ShouldRestoreBestWeights(last));
+    }
+
+    [Fact]
+    public void Patience_zero_never_stops_and_never_restores()
+    {
+        var (callback, last) = Drive(0, RestoreBest.Always, 0.3, 0.4, 0.5, 0.6);
+
+        Assert.False(callback.ShouldStop);
+        Assert.Equal(0, callback.BestEpoch);
+        Assert.False(callback.ShouldRestoreBestWeights(last));
+    }
+
+    [Fact]
+    public void Nan_val_loss_is_never_an_improvement()
+    {
+        var (callback, _) = Drive(2, RestoreBest.Always, 0.5, double.NaN, double.NaN);
+
+        Assert.True(callback.ShouldStop);
+        Assert.Equal(0, callback.BestEpoch);
+    }
+}
+
+public class ModelCheckpointTests
+{
+    [Fact]
+    public void Saves_only_when_val_loss_is_strictly_lower_than_every_earlier_epoch()
+    {
+        var saved = new List<int>();
+        var checkpoint = new ModelCheckpoint(saved.Add);
+        double[] valLosses = [0.5, 0.4, 0.4, 0.45, 0.3, double.NaN, 0.31];
+
+        for (int epoch = 0; epoch < valLosses.Length; epoch++) checkpoint.OnEpochEnd(epoch, valLosses[epoch]);
+
+        Assert.Equal([0, 1, 4], saved);
+        Assert.Equal(0.3, checkpoint.BestValLoss);
+    }
+}
