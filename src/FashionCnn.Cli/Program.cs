@@ -8,6 +8,8 @@ using FashionCnn.Cli.Commands;
 var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CNN of 혼자 공부하는 머신러닝+딥러닝 (chapters 8-2, 8-3), with TorchSharp.")
 {
     TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    ExportCommand.Create(),
     SummaryCommand.Create(),
     DataCommand.Create(),
 };

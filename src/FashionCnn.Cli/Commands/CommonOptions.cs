@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 
 namespace FashionCnn.Cli.Commands;
@@ -12,6 +13,48 @@ internal static class CommonOptions
                       + $"then ./{DataDirectory.RepositoryFolder}, then {DataDirectory.DebianFolder}.",
         HelpName = "DIR",
     };
+
+    public static Option<string> Model() => new("--model")
+    {
+        Description = "Model file: a fashioncnn .safetensors, a Keras .h5 or .keras, or a PyTorch .pt state_dict.",
+        DefaultValueFactory = _ => Path.Combine("models", Checkpoint.FileName),
+        HelpName = "PATH",
+    };
+
+    public static Option<DataSplit> Split(DataSplit fallback, string description)
+    {
+        var option = new Option<DataSplit>("--split")
+        {
+            Description = description,
+            DefaultValueFactory = _ => fallback,
+            CustomParser = result => result.Tokens[0].Value switch
+            {
+                "train" => DataSplit.Train,
+                "val" => DataSplit.Val,
+                "test" => DataSplit.Test,
+                var other => Fail(result, other),
+            },
+        };
+        return option;
+
+        static DataSplit Fail(System.CommandLine.Parsing.ArgumentResult result, string value)
+        {
+            result.AddError($"--split must be train, val or test (got {value})");
+            return default;
+        }
+    }
+
+    public static Option<string> Device() => new Option<string>("--device")
+    {
+        Description = "auto (CUDA when available), cpu or cuda.",
+        DefaultValueFactory = _ => "auto",
+    }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+
+    public static Option<int> Threads() => new Option<int>("--threads")
+    {
+        Description = "CPU threads for libtorch (default: this machine's cores).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    }.AtLeast(1);
 
     /// <summary>A path as the user would type it: relative below the current folder, absolute elsewhere.</summary>
     public static string DisplayPath(string path)

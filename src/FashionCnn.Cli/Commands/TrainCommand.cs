@@ -22,12 +22,8 @@ internal static class TrainCommand
             DefaultValueFactory = _ => defaults.Patience,
         }.AtLeast(0);
         var seed = new Option<int>("--seed") { Description = "Seeds initial weights, shuffling and dropout.", DefaultValueFactory = _ => defaults.Seed };
-        var device = new Option<string>("--device")
-        {
-            Description = "auto (CUDA when available), cpu or cuda.",
-            DefaultValueFactory = _ => defaults.Device,
-        }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: this machine's cores).", DefaultValueFactory = _ => defaults.Threads }.AtLeast(1);
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" };
         limit.Validators.Add(result =>
         {

@@ -7,8 +7,20 @@ using static TorchSharp.torch;
 
 namespace FashionCnn.Checkpoints;
 
-/// <summary>A model read from a checkpoint: the network (in eval mode) and what the file says about it.</summary>
-public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Metadata);
+/// <summary>A model ready to run: the network (in eval mode), its class names, what the file says about it, and which format it came from.</summary>
+public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Metadata, string Format)
+{
+    /// <summary>Checks that the model reads 28×28 grey images and scores the ten Fashion-MNIST classes.</summary>
+    public LoadedModel RequireFashionMnist(string source)
+    {
+        var expected = new TensorShape(28, 28, 1);
+        if (!Net.Spec.InputShape.Equals(expected))
+            throw new FashionCnnException($"{source}: the model takes {Net.Spec.InputShape} input; Fashion-MNIST images are {expected}.");
+        if (Net.Spec.OutputUnits != FashionClasses.Count)
+            throw new FashionCnnException($"{source}: the model scores {Net.Spec.OutputUnits} classes; Fashion-MNIST has {FashionClasses.Count}.");
+        return this;
+    }
+}
 
 /// <summary>
 /// fashioncnn's checkpoint: ONE safetensors file holding the weights (PyTorch layouts, Keras layer names)
@@ -38,23 +50,23 @@ public static class Checkpoint
         AtomicFile.Write(path, stream => SafeTensors.Write(stream, weights, all));
     }
 
-    /// <summary>A copy of the net's parameters on the CPU, in state-dict order.</summary>
+    /// <summary>A copy of the net's weights on the CPU, in state-dict order.</summary>
     public static NamedTensor[] Weights(SequentialNet net)
     {
         using var scope = NewDisposeScope();
-        return net.named_parameters().Select(p =>
+        return net.NamedWeights().Select(p =>
         {
-            var cpu = p.parameter.detach().cpu().contiguous();
-            return new NamedTensor(p.name, cpu.shape, cpu.data<float>().ToArray());
+            var cpu = p.Tensor.detach().cpu().contiguous();
+            return new NamedTensor(p.Name, cpu.shape, cpu.data<float>().ToArray());
         }).ToArray();
     }
 
-    /// <summary>Copies <paramref name="tensors"/> into the net, requiring every parameter, by name and shape.</summary>
+    /// <summary>Copies <paramref name="tensors"/> into the net, requiring every weight, by name and shape.</summary>
     public static void LoadWeights(SequentialNet net, IReadOnlyList<NamedTensor> tensors, string source)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var (name, parameter) in net.named_parameters())
+        foreach (var (name, parameter) in net.NamedWeights())
         {
             var tensor = tensors.FirstOrDefault(t => t.Name == name)
                 ?? throw new FashionCnnException($"{source}: no tensor {name} in the file.");
@@ -72,15 +84,36 @@ public static class Checkpoint
         var file = SafeTensors.Read(path);
         if (!file.Metadata.TryGetValue(ModelConfigKey, out string? config))
             throw new FashionCnnException($"{name}: safetensors file without a fashioncnn model config in its metadata.");
-        var spec = KerasModelConfig.Parse(config, name);
-        var classNames = file.Metadata.TryGetValue(ClassNamesKey, out string? names)
-            ? JsonSerializer.Deserialize<string[]>(names) ?? [.. FashionClasses.Names]
-            : [.. FashionClasses.Names];
+        return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+    }
+
+    /// <summary>The network for <paramref name="spec"/> with <paramref name="weights"/> loaded, in eval mode on <paramref name="device"/>.</summary>
+    public static LoadedModel Build(ModelSpec spec, IReadOnlyList<NamedTensor> weights, IReadOnlyDictionary<string, string> metadata,
+        string format, string source, Device? device = null)
+    {
+        string[] classNames = [.. FashionClasses.Names];
+        try
+        {
+            if (metadata.TryGetValue(ClassNamesKey, out string? names))
+                classNames = JsonSerializer.Deserialize<string[]>(names) ?? classNames;
+        }
+        catch (JsonException e)
+        {
+            throw new FashionCnnException($"{source}: class_names in the metadata is not a JSON list of strings.", e);
+        }
 
         var net = new SequentialNet(spec);
-        LoadWeights(net, file.Tensors, name);
-        if (device is not null) net.to(device);
+        try
+        {
+            LoadWeights(net, weights, source);
+            if (device is not null) net.to(device);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
         net.eval();
-        return new LoadedModel(net, classNames, file.Metadata);
+        return new LoadedModel(net, classNames, metadata, format);
     }
 }

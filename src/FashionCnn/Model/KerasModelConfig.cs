@@ -29,13 +29,21 @@ public static class KerasModelConfig
                 Conv2D conv => Layer("Conv2D", new JsonObject
                 {
                     ["name"] = conv.Name, ["filters"] = conv.Filters,
-                    ["kernel_size"] = new JsonArray(conv.KernelSize, conv.KernelSize), ["strides"] = new JsonArray(1, 1),
+                    ["kernel_size"] = new JsonArray(conv.KernelSize, conv.KernelSize), ["strides"] = new JsonArray(conv.Strides, conv.Strides),
                     ["padding"] = conv.SamePadding ? "same" : "valid", ["activation"] = ActivationName(conv.Activation),
                 }),
                 MaxPooling2D pool => Layer("MaxPooling2D", new JsonObject
                 {
                     ["name"] = pool.Name, ["pool_size"] = new JsonArray(pool.PoolSize, pool.PoolSize),
-                    ["strides"] = new JsonArray(pool.PoolSize, pool.PoolSize), ["padding"] = "valid",
+                    ["strides"] = new JsonArray(pool.Stride, pool.Stride), ["padding"] = "valid",
+                }),
+                Rescaling rescale => Layer("Rescaling", new JsonObject
+                {
+                    ["name"] = rescale.Name, ["scale"] = rescale.Scale, ["offset"] = rescale.Offset,
+                }),
+                BatchNormalization norm => Layer("BatchNormalization", new JsonObject
+                {
+                    ["name"] = norm.Name, ["axis"] = -1, ["epsilon"] = norm.Epsilon, ["center"] = true, ["scale"] = true,
                 }),
                 Flatten flatten => Layer("Flatten", new JsonObject { ["name"] = flatten.Name }),
                 Dense dense => Layer("Dense", new JsonObject
@@ -56,6 +64,19 @@ public static class KerasModelConfig
 
     /// <summary>Reads a Sequential config; <paramref name="source"/> names the file in error messages.</summary>
     public static ModelSpec Parse(string json, string source)
+    {
+        try
+        {
+            return ParseConfig(json, source);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            // A value of the wrong JSON kind where the config format has a number, a string or a list.
+            throw new FashionCnnException($"{source}: model config is malformed ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+
+    private static ModelSpec ParseConfig(string json, string source)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json); }
@@ -80,9 +101,14 @@ public static class KerasModelConfig
                 "Conv2D" => ParseConv(config, name, source),
                 "MaxPooling2D" => ParsePool(config, name, source),
                 "Flatten" => new Flatten(name),
-                "Dense" => new Dense(name, Int(config, "units", source), Activation(config, name, source)),
+                "Dense" => ParseDense(config, name, source),
                 "Dropout" => new Dropout(name, config["rate"]?.GetValue<double>() ?? 0),
-                _ => throw new FashionCnnException($"{source}: layer {name} is a {type}, which this tool cannot run (supported: Conv2D, MaxPooling2D, Flatten, Dense, Dropout)."),
+                "Rescaling" => new Rescaling(name, Number(config, "scale", 1, name, source), Number(config, "offset", 0, name, source)),
+                "BatchNormalization" => ParseBatchNormalization(config, name, source),
+                "Sequential" or "Functional" or "Model" => throw new FashionCnnException(
+                    $"{source}: layer {name} is a nested {type} model, which this tool cannot run; save the model flat."),
+                _ => throw new FashionCnnException(
+                    $"{source}: layer {name} is a {type}, which this tool cannot run (supported: InputLayer, Rescaling, BatchNormalization, Conv2D, MaxPooling2D, Flatten, Dense, Dropout)."),
             });
         }
         if (input is null)
@@ -107,24 +133,73 @@ public static class KerasModelConfig
     private static Conv2D ParseConv(JsonObject config, string name, string source)
     {
         int kernel = Square(config, "kernel_size", name, source);
-        if (config["strides"] is JsonArray strides && strides.Any(s => s?.GetValue<int>() != 1))
-            throw new FashionCnnException($"{source}: layer {name} has strides other than 1, which this tool cannot run.");
-        if (config["data_format"]?.GetValue<string>() is { } format && format != "channels_last")
-            throw new FashionCnnException($"{source}: layer {name} uses {format}; only channels_last is supported.");
+        int strides = config["strides"] is null ? 1 : Square(config, "strides", name, source);
+        RequireChannelsLast(config, name, source);
         if (config["use_bias"]?.GetValue<bool>() == false)
-            throw new FashionCnnException($"{source}: layer {name} has no bias, which this tool cannot run.");
-        string padding = config["padding"]?.GetValue<string>() ?? "valid";
-        if (padding == "same" && kernel % 2 == 0)
-            throw new FashionCnnException($"{source}: layer {name} has an even kernel with same padding, which this tool cannot run.");
-        return new Conv2D(name, Int(config, "filters", source), kernel, Activation(config, name, source), padding == "same");
+            throw new FashionCnnException($"{source}: layer {name} (Conv2D) has no bias, which this tool cannot run.");
+        if (config["dilation_rate"] is JsonArray dilation && dilation.Any(d => d?.GetValue<int>() != 1))
+            throw new FashionCnnException($"{source}: layer {name} (Conv2D) is dilated, which this tool cannot run.");
+        if (config["groups"]?.GetValue<int>() is int groups && groups != 1)
+            throw new FashionCnnException($"{source}: layer {name} (Conv2D) is grouped, which this tool cannot run.");
+        var activation = Activation(config, name, source);
+        if (activation == Model.Activation.Softmax)
+            throw new FashionCnnException($"{source}: layer {name} (Conv2D) uses softmax; supported for Conv2D: relu, linear.");
+        return new Conv2D(name, Int(config, "filters", source), kernel, activation, Padding(config, name, source) == "same", strides);
     }
 
     private static MaxPooling2D ParsePool(JsonObject config, string name, string source)
     {
         int pool = Square(config, "pool_size", name, source);
-        if (config["strides"] is JsonArray strides && strides.Any(s => s?.GetValue<int>() != pool))
-            throw new FashionCnnException($"{source}: layer {name} has strides other than its pool size, which this tool cannot run.");
-        return new MaxPooling2D(name, pool);
+        int strides = config["strides"] is null || config["strides"] is JsonValue { } v && v.GetValueKind() == JsonValueKind.Null
+            ? pool
+            : Square(config, "strides", name, source);
+        RequireChannelsLast(config, name, source);
+        if (Padding(config, name, source) != "valid")
+            throw new FashionCnnException($"{source}: layer {name} (MaxPooling2D) uses same padding; only valid is supported.");
+        return new MaxPooling2D(name, pool, strides == pool ? null : strides);
+    }
+
+    private static Dense ParseDense(JsonObject config, string name, string source)
+    {
+        if (config["use_bias"]?.GetValue<bool>() == false)
+            throw new FashionCnnException($"{source}: layer {name} (Dense) has no bias, which this tool cannot run.");
+        return new Dense(name, Int(config, "units", source), Activation(config, name, source));
+    }
+
+    private static BatchNormalization ParseBatchNormalization(JsonObject config, string name, string source)
+    {
+        var axis = config["axis"];
+        int[] axes = axis is JsonArray list ? list.Select(a => a!.GetValue<int>()).ToArray() : [axis?.GetValue<int>() ?? -1];
+        if (axes is not ([-1] or [3] or [1]))
+            throw new FashionCnnException($"{source}: layer {name} (BatchNormalization) normalises axis {axis?.ToJsonString()}; only the channel axis (-1) is supported.");
+        if (config["center"]?.GetValue<bool>() == false || config["scale"]?.GetValue<bool>() == false)
+            throw new FashionCnnException($"{source}: layer {name} (BatchNormalization) lacks beta or gamma (center/scale false), which this tool cannot run.");
+        return new BatchNormalization(name, Number(config, "epsilon", 0.001, name, source));
+    }
+
+    private static string Padding(JsonObject config, string name, string source) =>
+        config["padding"]?.GetValue<string>() switch
+        {
+            null or "valid" => "valid",
+            "same" => "same",
+            var other => throw new FashionCnnException($"{source}: layer {name} uses padding '{other}'; supported: same, valid."),
+        };
+
+    private static void RequireChannelsLast(JsonObject config, string name, string source)
+    {
+        if (config["data_format"]?.GetValue<string>() is { } format && format != "channels_last")
+            throw new FashionCnnException($"{source}: layer {name} uses {format}; only channels_last is supported.");
+    }
+
+    private static double Number(JsonObject config, string key, double fallback, string name, string source)
+    {
+        var node = config[key];
+        if (node is null) return fallback;
+        try { return node.GetValue<double>(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new FashionCnnException($"{source}: layer {name} has {key} {node.ToJsonString()}; only a single number is supported.");
+        }
     }
 
     private static int Square(JsonObject config, string key, string name, string source)

@@ -38,6 +38,14 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
 
     public long ParameterCount => Shapes().Sum(row => row.Layer.ParameterCount(row.Input));
 
+    public long NonTrainableParameterCount => Shapes().Sum(row => row.Layer.NonTrainableParameterCount(row.Input));
+
+    /// <summary>A model whose first layer is Rescaling was trained on raw pixels (0–255) and scales them itself.</summary>
+    public bool TakesRawPixels => Layers.Count > 0 && Layers[0] is Rescaling;
+
+    /// <summary>The number of classes the last layer scores.</summary>
+    public int OutputUnits => Shapes()[^1].Output.Rank == 1 ? Shapes()[^1].Output[0] : 0;
+
     /// <summary>
     /// The layer that <paramref name="indexOrName"/> names: an index into <see cref="Layers"/> or a layer
     /// name. An unknown one is an error listing the valid layers.

@@ -8,7 +8,7 @@ namespace FashionCnn.Model;
 public sealed record SummaryRow(int Index, string Name, string Type, int?[] OutputShape, long Params);
 
 /// <summary>What Keras' <c>model.summary()</c> shows, as data, text or JSON.</summary>
-public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<SummaryRow> Layers, long TotalParams)
+public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<SummaryRow> Layers, long TotalParams, long NonTrainableParams)
 {
     private const int NameWidth = 34, ShapeWidth = 26, ParamWidth = 10;
     private static readonly int TableWidth = 1 + NameWidth + ShapeWidth + ParamWidth;
@@ -24,12 +24,10 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
         WithBatch(spec.InputShape),
         spec.Shapes().Select((row, i) =>
             new SummaryRow(i, row.Layer.Name, row.Layer.KerasClass, WithBatch(row.Output), row.Layer.ParameterCount(row.Input))).ToList(),
-        spec.ParameterCount);
+        spec.ParameterCount,
+        spec.NonTrainableParameterCount);
 
-    /// <summary>Every parameter of these models is trained; none are frozen.</summary>
-    public long TrainableParams => TotalParams;
-
-    public long NonTrainableParams => 0;
+    public long TrainableParams => TotalParams - NonTrainableParams;
 
     /// <summary>The table in Keras 2's layout: layer (type), output shape with None for the batch, parameter count.</summary>
     public string ToText()

@@ -33,10 +33,13 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
             var (layer, input, _) = shapes[i];
             _modules[i] = layer switch
             {
-                Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize,
-                    padding: conv.SamePadding ? conv.KernelSize / 2 : 0),
-                MaxPooling2D pool => nn.MaxPool2d(pool.PoolSize),
+                // Symmetric "same" padding is the convolution's own; TensorFlow's asymmetric case is padded in Apply.
+                Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize, stride: conv.Strides,
+                    padding: conv.SamePadding && IsSymmetric(conv, input) ? conv.SamePaddingFor(input[0]).Before : 0),
+                MaxPooling2D pool => nn.MaxPool2d(pool.PoolSize, pool.Stride),
                 Dense dense => nn.Linear(input[0], dense.Units),
+                BatchNormalization norm when input.Rank == 3 => nn.BatchNorm2d(input[2], norm.Epsilon),
+                BatchNormalization norm => nn.BatchNorm1d(input[input.Rank - 1], norm.Epsilon),
                 _ => null,
             };
             if (_modules[i] is { } module) register_module(layer.Name, module);
@@ -64,8 +67,22 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         Conv2d conv => (conv.weight!, conv.bias!),
         Linear linear => (linear.weight!, linear.bias!),
         _ => throw new FashionCnnException(
-            $"layer {Spec.Layers[index].Name} ({Spec.Layers[index].KerasClass}) has no weights."),
+            $"layer {Spec.Layers[index].Name} ({Spec.Layers[index].KerasClass}) has no kernel."),
     };
+
+    /// <summary>
+    /// Every floating-point tensor of the model by name: parameters and BatchNormalization's running
+    /// statistics (PyTorch's state_dict without the integer batch counter).
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor)> NamedWeights() =>
+        state_dict().Where(entry => entry.Value.is_floating_point()).Select(entry => (entry.Key, entry.Value));
+
+    private static bool IsSymmetric(Conv2D conv, TensorShape input)
+    {
+        var (rowsBefore, rowsAfter) = conv.SamePaddingFor(input[0]);
+        var (colsBefore, colsAfter) = conv.SamePaddingFor(input[1]);
+        return rowsBefore == rowsAfter && colsBefore == colsAfter && rowsBefore == colsBefore;
+    }
 
     public override Tensor forward(Tensor input) => ForwardThrough(input, Spec.Layers.Count - 1);
 
@@ -81,6 +98,20 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     /// <summary>Class probabilities: softmax over the logits.</summary>
     public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
 
+    // Softmax is left to the loss and to Probabilities: the network returns logits.
+    private static Tensor Activate(Tensor x, Activation activation) => activation == Activation.Relu ? nn.functional.relu(x) : x;
+
+    /// <summary>TensorFlow's "same" padding when it is uneven (the extra pixel at the bottom and right).</summary>
+    private static Tensor PadLikeTensorFlow(Conv2D conv, Tensor x)
+    {
+        if (!conv.SamePadding) return x;
+        var shape = new TensorShape((int)x.shape[2], (int)x.shape[3], (int)x.shape[1]);
+        if (IsSymmetric(conv, shape)) return x;
+        var (top, bottom) = conv.SamePaddingFor(shape[0]);
+        var (left, right) = conv.SamePaddingFor(shape[1]);
+        return nn.functional.pad(x, [left, right, top, bottom]);
+    }
+
     /// <summary>Inverted dropout, as Keras and PyTorch do it: zero each unit with probability rate, scale the rest by 1/(1 − rate).</summary>
     private Tensor ApplyDropout(Tensor x, double rate)
     {
@@ -91,10 +122,11 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 
     private Tensor Apply(int index, Tensor x) => Spec.Layers[index] switch
     {
-        Conv2D { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
+        Conv2D conv => Activate(_modules[index]!.call(PadLikeTensorFlow(conv, x)), conv.Activation),
+        Rescaling rescale => rescale.Offset == 0 ? x.mul(rescale.Scale) : x.mul(rescale.Scale).add(rescale.Offset),
         // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
         Flatten => x.dim() == 4 ? x.permute(0, 2, 3, 1).flatten(1) : x.flatten(1),
-        Dense { Activation: Activation.Relu } => nn.functional.relu(_modules[index]!.call(x)),
+        Dense dense => Activate(_modules[index]!.call(x), dense.Activation),
         Dropout dropout when training => ApplyDropout(x, dropout.Rate),
         Dropout => x,
         _ when _modules[index] is { } module => module.call(x),

@@ -28,8 +28,15 @@ public sealed class DeviceDataset : IDisposable
 
     public Tensor LabelsAt(Tensor indices) => Labels.index_select(0, indices);
 
-    /// <summary>Images start..start+count-1 as float32 in 0–1.</summary>
-    public Tensor ImageRange(long start, long count) => Images.narrow(0, start, count).to_type(ScalarType.Float32).div_(255f);
+    /// <summary>
+    /// Images start..start+count-1 as float32: pixel / 255 as the book scales them, or raw 0–255 for a model
+    /// that rescales its input itself (<see cref="Model.ModelSpec.TakesRawPixels"/>).
+    /// </summary>
+    public Tensor ImageRange(long start, long count, bool rawPixels = false)
+    {
+        var images = Images.narrow(0, start, count).to_type(ScalarType.Float32);
+        return rawPixels ? images : images.div_(255f);
+    }
 
     public Tensor LabelRange(long start, long count) => Labels.narrow(0, start, count);
 

@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace FashionCnn.Training;
 
-/// <summary>Loss and accuracy over a whole set, as Keras' <c>model.evaluate</c> reports them.</summary>
-public sealed record EvaluationResult(double Loss, double Accuracy, int Correct, int Count);
+/// <summary>Loss and accuracy over a whole set, as Keras' <c>model.evaluate</c> reports them, and optionally each prediction.</summary>
+public sealed record EvaluationResult(double Loss, double Accuracy, int Correct, int Count, Predictions? Predictions = null);
+
+/// <summary>Each image's predicted class and its probability, with the true labels, in data set order.</summary>
+public sealed record Predictions(int[] Predicted, float[] Confidence, int[] Labels);
 
 public static class Evaluation
 {
@@ -14,12 +17,16 @@ public static class Evaluation
 
     /// <summary>
     /// Mean sparse categorical cross-entropy and accuracy over <paramref name="data"/>, dropout off. Sums stay
-    /// on the device and are read once at the end.
+    /// on the device and are read once at the end; with <paramref name="keepPredictions"/> each batch's
+    /// predictions are copied back too.
     /// </summary>
-    public static EvaluationResult Run(SequentialNet net, DeviceDataset data, int batchSize = DefaultBatchSize)
+    public static EvaluationResult Run(SequentialNet net, DeviceDataset data, int batchSize = DefaultBatchSize, bool keepPredictions = false)
     {
         bool wasTraining = net.training;
         net.eval();
+        bool raw = net.Spec.TakesRawPixels;
+        var predicted = keepPredictions ? new int[data.Count] : null;
+        var confidence = keepPredictions ? new float[data.Count] : null;
         try
         {
             using var _ = no_grad();
@@ -29,13 +36,26 @@ public static class Evaluation
             {
                 using var scope = NewDisposeScope();
                 long count = Math.Min(batchSize, data.Count - start);
-                var logits = net.call(data.ImageRange(start, count));
+                var logits = net.call(data.ImageRange(start, count, raw));
                 var labels = data.LabelRange(start, count);
                 lossSum.add_(nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-                correct.add_(logits.argmax(1).eq(labels).sum());
+                var classes = logits.argmax(1);
+                correct.add_(classes.eq(labels).sum());
+                if (keepPredictions)
+                {
+                    var top = nn.functional.softmax(logits, 1).max(1).values.cpu();
+                    classes.to_type(ScalarType.Int32).cpu().data<int>().CopyTo(predicted!, (int)start);
+                    top.data<float>().CopyTo(confidence!, (int)start);
+                }
             }
             int right = (int)correct.item<long>();
-            return new EvaluationResult(lossSum.item<double>() / data.Count, (double)right / data.Count, right, data.Count);
+            Predictions? predictions = null;
+            if (keepPredictions)
+            {
+                using var labels = data.Labels.to_type(ScalarType.Int32).cpu();
+                predictions = new Predictions(predicted!, confidence!, labels.data<int>().ToArray());
+            }
+            return new EvaluationResult(lossSum.item<double>() / data.Count, (double)right / data.Count, right, data.Count, predictions);
         }
         finally
         {

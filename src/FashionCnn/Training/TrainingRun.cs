@@ -38,11 +38,9 @@ public static class TrainingRun
         var device = ComputeDevice.Resolve(options.Device);
         torch.set_num_threads(options.Threads);
 
-        var location = DataDirectory.Locate(options.DataDir);
-        var data = FashionMnist.Load(location.Directory);
-        var (trainSet, validationSet) = ValidationSplit.Apply(data.Train);
-        if (options.Limit is int limit) trainSet = trainSet.Take(limit);
-        string dataSha256 = data.Files.First(f => f.FileName.StartsWith(FashionMnist.TrainImagesFile, StringComparison.Ordinal)).Sha256;
+        var splits = BookSplits.Load(options.DataDir);
+        var trainSet = options.Limit is int limit ? splits.Train.Take(limit) : splits.Train;
+        string dataSha256 = splits.TrainImagesSha256;
 
         string modelDir = Path.GetFullPath(options.ModelDir);
         Directory.CreateDirectory(modelDir);
@@ -57,14 +55,14 @@ public static class TrainingRun
         };
 
         using var train = new DeviceDataset(trainSet, device.Device);
-        using var validation = new DeviceDataset(validationSet, device.Device);
+        using var validation = new DeviceDataset(splits.Validation, device.Device);
         using var net = new SequentialNet(ModelSpec.Book);
         net.InitializeLikeKeras(options.Seed);
         net.to(device.Device);
         using var trainer = new Trainer(net, options);
 
         int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        progress.RunStarted(new RunDescription(location.Directory, device.Description, options.Threads,
+        progress.RunStarted(new RunDescription(splits.Location.Directory, device.Description, options.Threads,
             train.Count, validation.Count, options.Epochs, steps, options.BatchSize));
         WriteRunRecord(files["run"], options, device, started, null, null);
 

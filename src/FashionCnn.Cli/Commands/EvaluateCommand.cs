@@ -1,0 +1,72 @@
+using System.CommandLine;
+using FashionCnn.Checkpoints;
+using FashionCnn.Data;
+using FashionCnn.Reports;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary><c>fashioncnn evaluate</c>: the book's model.evaluate, with per-class numbers and a confusion matrix.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var defaults = new EvaluateOptions();
+        var model = CommonOptions.Model();
+        var split = CommonOptions.Split(DataSplit.Val, "val: the book's 12,000 validation images; test: the 10,000 test images; train: the 48,000 training images.");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var outDir = new Option<string?>("--out") { Description = "Folder for confusion-matrix.png and misclassified.png (default: beside the model).", HelpName = "DIR" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras or PyTorch) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
+        {
+            model, split, json, outDir, batchSize, device, threads, dataDir,
+        };
+        command.SetAction(parsed =>
+        {
+            var report = EvaluationReport.Create(new EvaluateOptions
+            {
+                ModelPath = parsed.GetValue(model)!,
+                Split = parsed.GetValue(split),
+                OutDir = parsed.GetValue(outDir),
+                BatchSize = parsed.GetValue(batchSize),
+                Device = parsed.GetValue(device)!,
+                Threads = parsed.GetValue(threads),
+                DataDir = parsed.GetValue(dataDir),
+            });
+            Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string ToText(EvaluationReport report)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"Model:    {report.Model} ({report.Format})");
+        text.AppendLine($"Split:    {report.Split.ToString().ToLowerInvariant()} ({report.Count:N0} images)");
+        text.AppendLine($"loss: {report.Loss:F4} - accuracy: {report.Accuracy:F4} ({report.Correct:N0} / {report.Count:N0} correct)");
+        text.AppendLine();
+        text.AppendLine($"{"class",-14} {"precision",9} {"recall",9} {"f1",9} {"support",9}");
+        foreach (var c in report.PerClass)
+            text.AppendLine($"{c.Name,-14} {c.Precision,9:F4} {c.Recall,9:F4} {c.F1,9:F4} {c.Support,9}");
+        text.AppendLine();
+        foreach (var (what, path) in report.Files) text.AppendLine($"  {what,-17} {CommonOptions.DisplayPath(path)}");
+        return text.ToString().TrimEnd();
+    }
+
+    private static string ToJson(EvaluationReport report) => JsonFormat.Serialize(new
+    {
+        model = report.Model,
+        format = report.Format,
+        split = report.Split.ToString().ToLowerInvariant(),
+        loss = report.Loss,
+        accuracy = report.Accuracy,
+        correct = report.Correct,
+        count = report.Count,
+        per_class = report.PerClass.Select(c => new { @class = c.Class, name = c.Name, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
+        confusion_matrix = report.ConfusionMatrix.ToJaggedArray(),
+        files = report.Files,
+    });
+}

@@ -1,0 +1,63 @@
+using FashionCnn.Checkpoints;
+using FashionCnn.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Interop;
+
+/// <summary>
+/// Layout conversions between Keras and this tool's PyTorch layouts. Keras stores a Conv2D kernel as
+/// (kh, kw, in, out) and a Dense kernel as (in, out); PyTorch as (out, in, kh, kw) and (out, in).
+/// Flatten order: this tool flattens channels-last (H, W, C) as Keras does, so Keras kernels need no
+/// reordering; a PyTorch network flattens (C, H, W), so the Dense right after a Flatten of an image has its
+/// input columns permuted when weights cross to or from plain PyTorch files.
+/// </summary>
+public static class ImportedWeights
+{
+    public static NamedTensor ConvKernelFromKeras(string name, long[] shape, float[] values) =>
+        Permute(name, shape, values, 3, 2, 0, 1);
+
+    public static NamedTensor DenseKernelFromKeras(string name, long[] shape, float[] values) =>
+        Permute(name, shape, values, 1, 0);
+
+    /// <summary>Converts the Dense-after-Flatten weight from this tool's (H, W, C) column order to PyTorch's (C, H, W).</summary>
+    public static IReadOnlyList<NamedTensor> ToChannelsFirstFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights) =>
+        ReorderFlattenedDense(spec, weights, toChannelsFirst: true);
+
+    /// <summary>Converts the Dense-after-Flatten weight from PyTorch's (C, H, W) column order to this tool's (H, W, C).</summary>
+    public static IReadOnlyList<NamedTensor> ToChannelsLastFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights) =>
+        ReorderFlattenedDense(spec, weights, toChannelsFirst: false);
+
+    private static IReadOnlyList<NamedTensor> ReorderFlattenedDense(ModelSpec spec, IReadOnlyList<NamedTensor> weights, bool toChannelsFirst)
+    {
+        var shapes = spec.Shapes();
+        var result = weights.ToList();
+        for (int i = 1; i < shapes.Count; i++)
+        {
+            if (shapes[i].Layer is not Dense dense) continue;
+            // The Dense that consumes a Flatten of an image, possibly through Dropout/BatchNormalization of the flat vector.
+            int j = i - 1;
+            while (j >= 0 && shapes[j].Layer is Dropout or BatchNormalization or Rescaling) j--;
+            if (j < 0 || shapes[j].Layer is not Flatten || shapes[j].Input.Rank != 3) continue;
+            var (h, w, c) = (shapes[j].Input[0], shapes[j].Input[1], shapes[j].Input[2]);
+            int index = result.FindIndex(t => t.Name == dense.Name + ".weight");
+            if (index < 0) continue;
+            var weight = result[index];
+            long outputs = weight.Shape[0];
+            using var scope = NewDisposeScope();
+            var t = tensor(weight.Values, weight.Shape);
+            var reordered = toChannelsFirst
+                ? t.view(outputs, h, w, c).permute(0, 3, 1, 2).reshape(outputs, -1)
+                : t.view(outputs, c, h, w).permute(0, 2, 3, 1).reshape(outputs, -1);
+            result[index] = weight with { Values = reordered.contiguous().data<float>().ToArray() };
+        }
+        return result;
+    }
+
+    private static NamedTensor Permute(string name, long[] shape, float[] values, params long[] order)
+    {
+        using var scope = NewDisposeScope();
+        var permuted = tensor(values, shape).permute(order).contiguous();
+        return new NamedTensor(name, permuted.shape, permuted.data<float>().ToArray());
+    }
+}

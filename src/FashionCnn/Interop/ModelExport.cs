@@ -1,0 +1,36 @@
+using System.Text.Json;
+using FashionCnn.Checkpoints;
+using FashionCnn.Data;
+using FashionCnn.Model;
+
+namespace FashionCnn.Interop;
+
+/// <summary>Which file <see cref="ModelExport"/> writes.</summary>
+public enum ExportFormat { Pt, SafeTensors }
+
+/// <summary>
+/// Writes a model as a plain PyTorch state_dict, loadable in Python by <c>torch.load</c> + <c>load_state_dict</c>
+/// (.pt) or <c>safetensors.torch.load_file</c> (.safetensors) into a network that flattens with
+/// <c>torch.flatten(x, 1)</c>: keys <c>conv2d.weight</c>, <c>conv2d.bias</c>, …, <c>dense_1.bias</c>; PyTorch layouts;
+/// the Dense after Flatten with its input columns in PyTorch's (C, H, W) order.
+/// </summary>
+public static class ModelExport
+{
+    public static void Write(LoadedModel model, ExportFormat format, string output)
+    {
+        var weights = ImportedWeights.ToChannelsFirstFlatten(model.Net.Spec, Checkpoint.Weights(model.Net));
+        if (format == ExportFormat.Pt)
+        {
+            AtomicFile.Write(output, stream => PyTorchStateDict.Write(stream, weights));
+            return;
+        }
+        var metadata = new Dictionary<string, string>
+        {
+            [Checkpoint.FormatKey] = ModelFile.PyTorchFormat,
+            [ModelFile.FlattenOrderKey] = "chw",
+            [Checkpoint.ModelConfigKey] = KerasModelConfig.ToJson(model.Net.Spec),
+            [Checkpoint.ClassNamesKey] = JsonSerializer.Serialize(model.ClassNames),
+        };
+        AtomicFile.Write(output, stream => SafeTensors.Write(stream, weights, metadata));
+    }
+}

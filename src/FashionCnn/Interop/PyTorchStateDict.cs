@@ -1,0 +1,56 @@
+using FashionCnn.Checkpoints;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Interop;
+
+/// <summary>
+/// PyTorch's own files: a <c>state_dict</c> saved with <c>torch.save</c> (.pt, a zip of pickles), read and
+/// written with TorchSharp.PyBridge. Keys are this tool's (<c>conv2d.weight</c>, …) and the layouts are
+/// PyTorch's, with the Dense after Flatten in PyTorch's (C, H, W) column order.
+/// </summary>
+public static class PyTorchStateDict
+{
+    public static IReadOnlyList<NamedTensor> Read(string path)
+    {
+        string name = Path.GetFileName(path);
+        System.Collections.Hashtable table;
+        try
+        {
+            table = PyTorchUnpickler.UnpickleStateDict(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new FashionCnnException($"{name}: not a readable PyTorch state_dict ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
+        }
+
+        var tensors = new List<NamedTensor>();
+        foreach (System.Collections.DictionaryEntry entry in table)
+        {
+            if (entry.Value is not Tensor tensor)
+                throw new FashionCnnException($"{name}: entry {entry.Key} is not a tensor; save model.state_dict(), not the model object.");
+            using (tensor)
+            {
+                if (!tensor.is_floating_point()) continue; // BatchNorm's num_batches_tracked
+                using var cpu = tensor.to_type(ScalarType.Float32).cpu().contiguous();
+                tensors.Add(new NamedTensor((string)entry.Key, cpu.shape, cpu.data<float>().ToArray()));
+            }
+        }
+        return tensors;
+    }
+
+    public static void Write(Stream output, IReadOnlyList<NamedTensor> weights)
+    {
+        var dict = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var weight in weights) dict[weight.Name] = tensor(weight.Values, weight.Shape);
+            PyTorchPickler.PickleStateDict(output, dict, leaveOpen: true);
+        }
+        finally
+        {
+            foreach (var t in dict.Values) t.Dispose();
+        }
+    }
+}
