@@ -31,8 +31,8 @@ public class TrainCommandTests
 
         foreach (string png in new[] { "loss.png", "accuracy.png" })
         {
+            PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, png));
             using var bitmap = SKBitmap.Decode(Path.Combine(temp.Path, png));
-            Assert.NotNull(bitmap);
             Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
         }
 
