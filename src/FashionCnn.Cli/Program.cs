@@ -9,6 +9,7 @@ var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CN
 {
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    VisualizeCommand.Create(),
     ExportCommand.Create(),
     SummaryCommand.Create(),
     DataCommand.Create(),

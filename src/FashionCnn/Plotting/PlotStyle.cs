@@ -8,7 +8,8 @@ namespace FashionCnn.Plotting;
 /// </summary>
 public static class PlotStyle
 {
-    public const string FontName = "DejaVu Sans";
+    // A family name of our own, so the bundled file is used even where a system font of the same name differs.
+    public const string FontName = "DejaVu Sans (fashioncnn)";
 
     private static readonly Lazy<bool> FontsRegistered = new(() =>
     {

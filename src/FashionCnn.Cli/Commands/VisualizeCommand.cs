@@ -1,0 +1,62 @@
+using System.CommandLine;
+using FashionCnn.Data;
+using FashionCnn.Reports;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary><c>fashioncnn visualize</c>: the book's chapter 8-3 — weights, their histograms and feature maps of a layer.</summary>
+internal static class VisualizeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new VisualizeOptions();
+        var layer = new Option<string>("--layer")
+        {
+            Description = "Layer index as in Keras' model.layers (0 conv2d, 1 max_pooling2d, 2 conv2d_1, …) or its name.",
+            DefaultValueFactory = _ => defaults.Layer,
+            HelpName = "N|NAME",
+        };
+        var model = CommonOptions.Model();
+        var sample = new Option<int>("--sample") { Description = "Index of the image whose feature maps are drawn.", DefaultValueFactory = _ => defaults.Sample }.AtLeast(0);
+        var split = CommonOptions.Split(defaults.Split,
+            "Where --sample points: train = the 60,000 training images in file order (sample 0 is the book's ankle boot), val = the book's 12,000 validation images, test = the 10,000 test images.");
+        var outDir = new Option<string>("--out") { Description = "Folder for the PNGs.", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
+        var vmin = new Option<double>("--vmin") { Description = "Lower end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMin };
+        var vmax = new Option<double>("--vmax") { Description = "Upper end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMax };
+        var seed = new Option<int>("--seed") { Description = "Seed of the untrained (freshly initialised) comparison.", DefaultValueFactory = _ => defaults.Seed };
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("visualize", "Draw a layer: kernels trained vs untrained and their histograms (Conv2D), the weight matrix (Dense), the feature maps of one image.")
+        {
+            layer, model, sample, split, outDir, vmin, vmax, seed, dataDir,
+        };
+        command.SetAction(parsed =>
+        {
+            var result = LayerVisualization.Create(new VisualizeOptions
+            {
+                Layer = parsed.GetValue(layer)!,
+                ModelPath = parsed.GetValue(model)!,
+                Sample = parsed.GetValue(sample),
+                Split = parsed.GetValue(split),
+                OutDir = parsed.GetValue(outDir)!,
+                VMin = parsed.GetValue(vmin),
+                VMax = parsed.GetValue(vmax),
+                Seed = parsed.GetValue(seed),
+                DataDir = parsed.GetValue(dataDir),
+            });
+            Console.WriteLine($"Layer {result.LayerIndex}: {result.Layer.Name} ({result.Layer.KerasClass}) of {result.Model}");
+            if (result.Trained is { } trained)
+            {
+                Console.WriteLine($"  weights {Shape(trained.WeightShape)}, bias {Shape(trained.BiasShape)}");
+                Console.WriteLine($"  trained:   mean {trained.Mean:F4}  std {trained.Std:F4}");
+            }
+            if (result.Untrained is { } untrained)
+                Console.WriteLine($"  untrained: mean {untrained.Mean:F4}  std {untrained.Std:F4}  (glorot uniform, seed {parsed.GetValue(seed)})");
+            foreach (var (what, path) in result.Files) Console.WriteLine($"  {what,-28} {CommonOptions.DisplayPath(path)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>A shape as numpy prints it: (3, 3, 1, 32) and (32,).</summary>
+    private static string Shape(int[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
+}

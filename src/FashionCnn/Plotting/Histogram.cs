@@ -1,0 +1,29 @@
+namespace FashionCnn.Plotting;
+
+/// <summary>A histogram of values, as the book's <c>plt.hist(weights.reshape(-1, 1))</c>, with more bins to show the shape.</summary>
+public static class Histogram
+{
+    public const int Bins = 40;
+
+    public static void Save(float[] values, string path, string title, string valueLabel = "weight")
+    {
+        double min = values.Min(), max = values.Max();
+        if (max <= min) max = min + 1e-6;
+        double width = (max - min) / Bins;
+        var counts = new double[Bins];
+        foreach (float v in values) counts[Math.Min((int)((v - min) / width), Bins - 1)]++;
+
+        var plot = PlotStyle.NewPlot();
+        var bars = plot.Add.Bars(Enumerable.Range(0, Bins).Select(i => min + (i + 0.5) * width).ToArray(), counts);
+        foreach (var bar in bars.Bars)
+        {
+            bar.Size = width * 0.95;
+            bar.LineWidth = 0;
+        }
+        plot.Title(title);
+        plot.XLabel(valueLabel);
+        plot.YLabel("count");
+        plot.Axes.Margins(bottom: 0);
+        PlotStyle.SavePng(plot, path, 800, 500);
+    }
+}

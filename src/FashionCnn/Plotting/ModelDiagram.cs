@@ -1,0 +1,49 @@
+using FashionCnn.Model;
+using ScottPlot;
+
+namespace FashionCnn.Plotting;
+
+/// <summary>
+/// Keras' <c>plot_model(model, show_shapes=True)</c> without Graphviz: the layers as a chain of boxes from top
+/// to bottom, each with its name and class, input and output shape, and arrows between them.
+/// </summary>
+public static class ModelDiagram
+{
+    private const double BoxWidth = 6, BoxHeight = 1, Step = 1.7;
+
+    public static void Save(ModelSpec spec, string path, string title)
+    {
+        var plot = PlotStyle.NewPlot();
+        var rows = spec.Shapes();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var (layer, input, output) = rows[i];
+            double top = -i * Step, bottom = top - BoxHeight;
+            var box = plot.Add.Rectangle(-BoxWidth / 2, BoxWidth / 2, bottom, top);
+            box.FillColor = Color.FromHex("#E8F0FA");
+            box.LineColor = Color.FromHex("#3A5F8F");
+            box.LineWidth = 1.5f;
+
+            var name = plot.Add.Text($"{layer.Name} ({layer.KerasClass})", 0, top - 0.3);
+            name.LabelAlignment = Alignment.MiddleCenter;
+            name.LabelFontSize = 15;
+            name.LabelBold = true;
+            var shapes = plot.Add.Text($"input: {input}    output: {output}", 0, top - 0.72);
+            shapes.LabelAlignment = Alignment.MiddleCenter;
+            shapes.LabelFontSize = 13;
+
+            if (i + 1 < rows.Count)
+            {
+                var arrow = plot.Add.Arrow(new Coordinates(0, bottom), new Coordinates(0, bottom - (Step - BoxHeight) + 0.02));
+                arrow.ArrowFillColor = Color.FromHex("#3A5F8F");
+                arrow.ArrowLineColor = Color.FromHex("#3A5F8F");
+            }
+        }
+        plot.Title(title);
+        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left, plot.Axes.Right, plot.Axes.Top }) axis.IsVisible = false;
+        plot.HideGrid();
+        double lowest = -(rows.Count - 1) * Step - BoxHeight;
+        plot.Axes.SetLimits(-BoxWidth / 2 - 0.3, BoxWidth / 2 + 0.3, lowest - 0.2, 0.2);
+        PlotStyle.SavePng(plot, path, 560, 70 + rows.Count * 95);
+    }
+}

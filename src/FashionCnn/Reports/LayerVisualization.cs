@@ -1,0 +1,175 @@
+using FashionCnn.Checkpoints;
+using FashionCnn.Data;
+using FashionCnn.Interop;
+using FashionCnn.Model;
+using FashionCnn.Plotting;
+using ScottPlot;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Reports;
+
+/// <summary>What <c>fashioncnn visualize</c> is asked to show.</summary>
+public sealed record VisualizeOptions
+{
+    /// <summary>A Keras layer index (as in <c>model.layers</c>) or a layer name.</summary>
+    public string Layer { get; init; } = "0";
+
+    public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
+
+    /// <summary>The image whose feature maps are drawn; sample 0 of the raw training set is the book's ankle boot.</summary>
+    public int Sample { get; init; }
+
+    /// <summary>Train means the 60,000 training images in file order (the book's <c>train_input</c>), not the 48,000 after the split.</summary>
+    public DataSplit Split { get; init; } = DataSplit.Train;
+
+    public string OutDir { get; init; } = Path.Combine("models", "visualize");
+
+    /// <summary>The kernels' shared colour scale, as the book's <c>imshow(..., vmin=-0.5, vmax=0.5)</c>.</summary>
+    public double VMin { get; init; } = -0.5;
+
+    public double VMax { get; init; } = 0.5;
+
+    /// <summary>Seeds the freshly initialised (untrained) copy of the layer.</summary>
+    public int Seed { get; init; } = 42;
+
+    public string? DataDir { get; init; }
+}
+
+/// <summary>Statistics of one layer's weights, with Keras' shapes (channels last).</summary>
+public sealed record WeightStatistics(int[] WeightShape, int[] BiasShape, double Mean, double Std);
+
+/// <summary>What was shown: the layer, its weight statistics (trained and untrained, where it has weights) and the files.</summary>
+public sealed record VisualizationResult(
+    int LayerIndex, Layer Layer, string Model, WeightStatistics? Trained, WeightStatistics? Untrained, IReadOnlyDictionary<string, string> Files);
+
+/// <summary>
+/// The book's chapter 8-3 for any layer: the weights of a convolution trained and freshly initialised,
+/// their histograms, and the feature maps the layer produces for one image.
+/// </summary>
+public static class LayerVisualization
+{
+    private const int KernelColumns = 16, MapColumns = 8;
+
+    public static VisualizationResult Create(VisualizeOptions options)
+    {
+        if (options.VMin >= options.VMax)
+            throw new FashionCnnException($"--vmin ({options.VMin}) must be below --vmax ({options.VMax}).");
+        string modelName = Path.GetFileName(options.ModelPath);
+        var model = ModelFile.Load(options.ModelPath).RequireFashionMnist(modelName);
+        using var net = model.Net;
+        var spec = net.Spec;
+        int index = spec.IndexOf(options.Layer);
+        var (layer, input, output) = spec.Shapes()[index];
+        if (layer is Flatten or Dropout)
+            throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither weights nor an image output to draw; "
+                + $"the layers that do: {string.Join(", ", Drawable(spec))}.");
+
+        string outDir = OutputFolder.Resolve(options.OutDir, options.OutDir);
+        var files = new Dictionary<string, string>();
+        string Out(string key, string fileName) => files[key] = Path.Combine(outDir, fileName);
+        WeightStatistics? trained = null, untrained = null;
+
+        if (layer is Conv2D or Dense)
+        {
+            var (weight, bias) = Snapshot(net, index);
+            trained = Statistics(layer, weight, bias);
+            Histogram.Save(weight.Values, Out("weights_histogram", $"{layer.Name}-weights-histogram.png"),
+                $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}");
+
+            using var fresh = new SequentialNet(spec);
+            fresh.InitializeLikeKeras(options.Seed);
+            var (freshWeight, freshBias) = Snapshot(fresh, index);
+            untrained = Statistics(layer, freshWeight, freshBias);
+            Histogram.Save(freshWeight.Values, Out("weights_histogram_untrained", $"{layer.Name}-weights-histogram-untrained.png"),
+                $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}");
+
+            if (layer is Conv2D conv)
+            {
+                var range = new ScottPlot.Range(options.VMin, options.VMax);
+                SaveKernels(weight, conv, range, Out("kernels", $"{layer.Name}-kernels.png"),
+                    $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
+                SaveKernels(freshWeight, conv, range, Out("kernels_untrained", $"{layer.Name}-kernels-untrained.png"),
+                    $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
+            }
+            else
+            {
+                WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], Out("weights", $"{layer.Name}-weights.png"),
+                    $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
+            }
+        }
+
+        if (output.Rank == 3)
+        {
+            var splits = BookSplits.Load(options.DataDir);
+            var images = options.Split == DataSplit.Train ? splits.Data.Train : splits[options.Split];
+            if (options.Sample < 0 || options.Sample >= images.Count)
+                throw new FashionCnnException($"--sample {options.Sample} is outside the {images.Count:N0} images of {Name(options.Split)} (0–{images.Count - 1}).");
+            string className = model.ClassNames[images.Labels[options.Sample]];
+            string sample = $"{Name(options.Split)}[{options.Sample}]";
+            float[] pixels = images.Image(options.Sample).ToArray().Select(p => (float)p).ToArray();
+
+            ImageGrid.Save(Out("sample", $"sample-{Name(options.Split)}-{options.Sample}.png"), $"{sample}: {className}",
+                [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
+                sharedRange: null, cellPixels: 360);
+            var maps = FeatureMaps(net, index, pixels);
+            ImageGrid.Save(Out("feature_maps", $"{layer.Name}-feature-maps-{Name(options.Split)}-{options.Sample}.png"),
+                $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
+                maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
+        }
+
+        return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
+    }
+
+    private static string Name(DataSplit split) => split.ToString().ToLowerInvariant();
+
+    private static IEnumerable<string> Drawable(ModelSpec spec) =>
+        spec.Layers.Select((l, i) => (l, i)).Where(p => p.l is not (Flatten or Dropout)).Select(p => $"{p.i} {p.l.Name} ({p.l.KerasClass})");
+
+    private static (NamedTensor Weight, NamedTensor Bias) Snapshot(SequentialNet net, int index)
+    {
+        using var scope = NewDisposeScope();
+        var (weight, bias) = net.WeightAndBias(index);
+        var w = weight.detach().cpu().contiguous();
+        var b = bias.detach().cpu().contiguous();
+        return (new NamedTensor("weight", w.shape, w.data<float>().ToArray()), new NamedTensor("bias", b.shape, b.data<float>().ToArray()));
+    }
+
+    /// <summary>Mean and population standard deviation (numpy's default), with shapes as Keras prints them.</summary>
+    private static WeightStatistics Statistics(Layer layer, NamedTensor weight, NamedTensor bias)
+    {
+        double mean = weight.Values.Average(v => (double)v);
+        double std = Math.Sqrt(weight.Values.Average(v => (v - mean) * (v - mean)));
+        long[] s = weight.Shape;
+        int[] kerasShape = layer is Conv2D ? [(int)s[2], (int)s[3], (int)s[1], (int)s[0]] : [(int)s[1], (int)s[0]];
+        return new WeightStatistics(kerasShape, bias.Shape.Select(d => (int)d).ToArray(), mean, std);
+    }
+
+    /// <summary>Each filter's kernel for input channel 0, as the book's <c>conv_weights[:, :, 0, i]</c>.</summary>
+    private static void SaveKernels(NamedTensor weight, Conv2D conv, ScottPlot.Range range, string path, string title)
+    {
+        int filters = (int)weight.Shape[0], inputs = (int)weight.Shape[1], k = conv.KernelSize;
+        var kernels = Enumerable.Range(0, filters).Select(f =>
+            new GridImage(weight.Values.AsSpan(f * inputs * k * k, k * k).ToArray(), k, k)).ToList();
+        ImageGrid.Save(path, title, kernels, columns: Math.Min(KernelColumns, filters), new ScottPlot.Colormaps.Viridis(), range, cellPixels: 70);
+    }
+
+    /// <summary>The layer's output for one image (after its activation), one picture per channel.</summary>
+    private static List<GridImage> FeatureMaps(SequentialNet net, int index, float[] pixels)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var image = tensor(pixels, [1, 1, LabeledImages.Height, LabeledImages.Width]);
+        if (!net.Spec.TakesRawPixels) image = image.div(255f);
+        var maps = net.ForwardThrough(image, index)[0].contiguous();
+        int channels = (int)maps.shape[0], h = (int)maps.shape[1], w = (int)maps.shape[2];
+        float[] values = maps.data<float>().ToArray();
+        return Enumerable.Range(0, channels).Select(c =>
+        {
+            float[] map = values.AsSpan(c * h * w, h * w).ToArray();
+            float min = map.Min(), max = map.Max();
+            // A map that is all one value (a dead ReLU channel) still needs a range to be drawn.
+            return new GridImage(map, h, w, $"{c}", new ScottPlot.Range(min, max > min ? max : min + 1));
+        }).ToList();
+    }
+}
