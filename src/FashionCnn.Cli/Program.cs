@@ -10,6 +10,7 @@ var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CN
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     VisualizeCommand.Create(),
+    PredictCommand.Create(),
     ExportCommand.Create(),
     SummaryCommand.Create(),
     DataCommand.Create(),

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using FashionCnn.Data;
+using FashionCnn.Plotting;
+using FashionCnn.Prediction;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary><c>fashioncnn predict</c>: classify pictures or data set images, as the book's model.predict.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var defaults = new PredictOptions();
+        var files = new Argument<string[]>("images") { Description = "PNG or JPEG pictures to classify.", Arity = ArgumentArity.ZeroOrMore };
+        var model = CommonOptions.Model();
+        var index = new Option<int?>("--index") { Description = "Classify this image of --split instead of files (the book: --index 0 --split val).", HelpName = "N" };
+        var split = CommonOptions.Split(defaults.Split, "Where --index points: val (the book's 12,000), train (the 48,000 after the split) or test.");
+        var top = new Option<int>("--top") { Description = "How many classes to list per input.", DefaultValueFactory = _ => defaults.Top }.AtLeast(1);
+        top.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[0].Value, out int value) && value > 10)
+                result.AddError($"--top must be at most 10 (got {value})");
+        });
+        var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per input." };
+        var invert = new Option<string>("--invert")
+        {
+            Description = "Flip grey levels so the garment is light on black as in Fashion-MNIST; auto flips when the picture's border is mostly light.",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "yes", "no");
+        var saveProbabilities = new Option<string?>("--save-probabilities")
+        {
+            Description = "Draw the ten probabilities as a bar chart (with several inputs, FILE-1.png, FILE-2.png, …).",
+            HelpName = "FILE.png",
+        };
+        var showInput = new Option<string?>("--show-input")
+        {
+            Description = "Write the 28×28 grey image the network saw, pixel for pixel (with several inputs, numbered as above).",
+            HelpName = "FILE.png",
+        };
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("predict", "Classify your own photos (PNG, JPEG) or images of the data set, with the top classes and their probabilities.")
+        {
+            files, model, index, split, top, json, invert, saveProbabilities, showInput, dataDir,
+        };
+        command.Validators.Add(result =>
+        {
+            bool hasFiles = result.GetValue(files) is { Length: > 0 }, hasIndex = result.GetValue(index) is not null;
+            if (hasFiles == hasIndex)
+                result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");
+        });
+        command.SetAction(parsed =>
+        {
+            var outcomes = Predictor.Run(new PredictOptions
+            {
+                ModelPath = parsed.GetValue(model)!,
+                Files = parsed.GetValue(files) ?? [],
+                Index = parsed.GetValue(index),
+                Split = parsed.GetValue(split),
+                Top = parsed.GetValue(top),
+                Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+                DataDir = parsed.GetValue(dataDir),
+            });
+            var usable = outcomes.Where(o => !o.Failed).ToList();
+            for (int i = 0; i < usable.Count; i++)
+            {
+                var outcome = usable[i];
+                if (parsed.GetValue(saveProbabilities) is { } chart)
+                    ProbabilityChart.Save(outcome.Probabilities, FashionClasses.Names, Numbered(chart, i, usable.Count),
+                        $"{Path.GetFileName(outcome.Input)}: {outcome.Top[0].Name} ({outcome.Top[0].Probability:P1})");
+                if (parsed.GetValue(showInput) is { } seen)
+                    GreyPng.Save(outcome.Seen!.Pixels, ImagePreprocessing.Side, ImagePreprocessing.Side, Numbered(seen, i, usable.Count));
+            }
+
+            if (parsed.GetValue(json)) Console.WriteLine(ToJson(outcomes));
+            else foreach (var outcome in usable) Console.WriteLine(ToText(outcome));
+            foreach (var failed in outcomes.Where(o => o.Failed)) Console.Error.WriteLine($"fashioncnn: {failed.Error}");
+            return outcomes.Any(o => o.Failed) ? ExitCodes.BadInput : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Numbered(string path, int index, int count) =>
+        count == 1 ? path : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{index + 1}{Path.GetExtension(path)}");
+
+    private static string ToText(PredictionOutcome outcome)
+    {
+        string label = outcome.Label is { } l ? $" (true: {l.Name})" : outcome.Seen!.Inverted ? " (inverted: light background)" : "";
+        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {p.Name,-12} {p.Probability,8:P2}");
+        return $"{outcome.Input}{label}\n{string.Join('\n', lines)}";
+    }
+
+    private static string ToJson(IReadOnlyList<PredictionOutcome> outcomes) => JsonFormat.Serialize(outcomes.Select(o => o.Failed
+        ? (object)new { input = o.Input, error = o.Error }
+        : new
+        {
+            input = o.Input,
+            predictions = o.Top.Select(p => new { @class = p.Class, name = p.Name, probability = p.Probability }),
+            label = o.Label is { } l ? new { @class = l.Class, name = l.Name } : null,
+            inverted = o.Seen!.Inverted,
+        }));
+}

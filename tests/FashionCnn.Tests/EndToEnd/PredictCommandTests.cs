@@ -1,0 +1,182 @@
+using System.Text.Json;
+using FashionCnn.Data;
+using FashionCnn.Interop;
+using FashionCnn.Training;
+using SkiaSharp;
+
+namespace FashionCnn.Tests.EndToEnd;
+
+/// <summary>predict through the real executable, on pictures the tests make from the test set, with the book's model.</summary>
+public class PredictCommandTests
+{
+    private static readonly string BookModel = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "keras", "best-cnn-model.h5"));
+    private static readonly Lazy<LabeledImages> TestSet = new(() => FashionMnist.Load(TestPaths.DataDirectory).Test);
+
+    private static CliRunner.Result Predict(params string[] args) =>
+        CliRunner.Run(TestPaths.RepositoryRoot, ["predict", "--model", BookModel, .. args]);
+
+    private static JsonElement[] Json(CliRunner.Result result) =>
+        JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().ToArray();
+
+    /// <summary>A grey picture (width × height, one byte per pixel) encoded as PNG or JPEG.</summary>
+    private static string Write(string path, byte[] grey, int width, int height, SKEncodedImageFormat format)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                byte v = grey[y * width + x];
+                bitmap.SetPixel(x, y, new SKColor(v, v, v));
+            }
+        using var data = bitmap.Encode(format, 100);
+        File.WriteAllBytes(path, data.ToArray());
+        return path;
+    }
+
+    /// <summary>Test image <paramref name="index"/> as a photo would show it: dark on white, 8× larger, with a margin.</summary>
+    private static string WriteAsPhoto(string path, int index)
+    {
+        const int scale = 8, margin = 40, side = 28 * scale + 2 * margin;
+        var pixels = new byte[side * side];
+        Array.Fill(pixels, (byte)255);
+        var image = TestSet.Value.Image(index);
+        for (int y = 0; y < 28 * scale; y++)
+            for (int x = 0; x < 28 * scale; x++)
+                pixels[(margin + y) * side + margin + x] = (byte)(255 - image[y / scale * 28 + x / scale]);
+        return Write(path, pixels, side, side, SKEncodedImageFormat.Jpeg);
+    }
+
+    [Fact]
+    public void The_books_first_validation_image_is_a_bag_with_probability_near_1()
+    {
+        var result = Predict("--index", "0", "--split", "val", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var outcome = Json(result).Single();
+        Assert.Equal("val[0]", outcome.GetProperty("input").GetString());
+        var best = outcome.GetProperty("predictions")[0];
+        Assert.Equal(8, best.GetProperty("class").GetInt32());
+        Assert.Equal("Bag", best.GetProperty("name").GetString());
+        Assert.True(best.GetProperty("probability").GetDouble() > 0.999);
+        Assert.Equal(8, outcome.GetProperty("label").GetProperty("class").GetInt32());
+    }
+
+    [Fact]
+    public void A_test_image_saved_as_png_gives_the_tensor_paths_probabilities_and_as_jpeg_its_class()
+    {
+        using var temp = new TempFolder();
+        const int index = 17;
+        byte[] pixels = TestSet.Value.Image(index).ToArray();
+        string png = Write(temp.File("image.png"), pixels, 28, 28, SKEncodedImageFormat.Png);
+        string jpeg = Write(temp.File("image.jpg"), pixels, 28, 28, SKEncodedImageFormat.Jpeg);
+
+        var fromTensor = Json(Predict("--index", index.ToString(), "--split", "test", "--top", "10", "--json")).Single();
+        var fromFiles = Predict(png, jpeg, "--top", "10", "--json", "--show-input", temp.File("seen.png"));
+
+        Assert.Equal(0, fromFiles.ExitCode);
+        var (pngOutcome, jpegOutcome) = (Json(fromFiles)[0], Json(fromFiles)[1]);
+        Assert.False(pngOutcome.GetProperty("inverted").GetBoolean());
+        var expected = fromTensor.GetProperty("predictions").EnumerateArray().Select(p => (p.GetProperty("class").GetInt32(), p.GetProperty("probability").GetDouble())).ToArray();
+        var actual = pngOutcome.GetProperty("predictions").EnumerateArray().Select(p => (p.GetProperty("class").GetInt32(), p.GetProperty("probability").GetDouble())).ToArray();
+        Assert.Equal(expected, actual);
+        Assert.Equal(expected[0].Item1, jpegOutcome.GetProperty("predictions")[0].GetProperty("class").GetInt32());
+
+        using var seen = SKBitmap.Decode(temp.File("seen-1.png"));
+        Assert.Equal((28, 28), (seen.Width, seen.Height));
+        Assert.Equal(pixels[14 * 28 + 14], seen.GetPixel(14, 14).Red);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_white_background_photo_is_inverted_and_classified_as_the_data_set_image(int index)
+    {
+        using var temp = new TempFolder();
+        string photo = WriteAsPhoto(temp.File($"photo{index}.jpg"), index);
+
+        var outcome = Json(Predict(photo, "--json")).Single();
+
+        Assert.True(outcome.GetProperty("inverted").GetBoolean());
+        Assert.Equal(TestSet.Value.Labels[index], outcome.GetProperty("predictions")[0].GetProperty("class").GetInt32());
+    }
+
+    [Fact]
+    public void Bad_pictures_are_one_line_errors_with_exit_2_and_the_good_ones_are_still_classified()
+    {
+        using var temp = new TempFolder();
+        string good = WriteAsPhoto(temp.File("good.jpg"), 0);
+        string wide = Write(temp.File("wide.png"), new byte[4097 * 2], 4097, 2, SKEncodedImageFormat.Png);
+        byte[] full = File.ReadAllBytes(WriteAsPhoto(temp.File("full.jpg"), 1));
+        File.WriteAllBytes(temp.File("cut.jpg"), full[..(full.Length / 2)]);
+        File.WriteAllBytes(temp.File("anim.png"), "GIF89a\x01\x00\x01\x00\x00\x00\x00;"u8.ToArray());
+        File.WriteAllBytes(temp.File("noise.jpg"), Enumerable.Range(0, 5000).Select(i => (byte)(i * 37)).ToArray());
+
+        var result = Predict(temp.File("wide.png"), good, temp.File("cut.jpg"), temp.File("anim.png"), temp.File("noise.jpg"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"{good} (inverted", result.Stdout);
+        Assert.Contains("Ankle boot", result.Stdout);
+        string[] errors = result.Stderr.TrimEnd().Split('\n');
+        Assert.Equal(4, errors.Length);
+        Assert.Contains(errors, e => e.Contains("wide.png") && e.Contains("4097×2"));
+        Assert.Contains(errors, e => e.Contains("cut.jpg") && e.Contains("truncated"));
+        Assert.Contains(errors, e => e.Contains("anim.png") && e.Contains("GIF"));
+        Assert.Contains(errors, e => e.Contains("noise.jpg") && e.Contains("not a PNG or JPEG"));
+    }
+
+    [Fact]
+    public void A_file_over_20_megabytes_is_refused_before_decoding()
+    {
+        using var temp = new TempFolder();
+        using (var file = File.Create(temp.File("huge.png")))
+        {
+            file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a]);
+            file.SetLength(21 * 1024 * 1024);
+        }
+
+        var result = Predict(temp.File("huge.png"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("20 MB", result.Stderr);
+    }
+
+    [Fact]
+    public void Index_predictions_match_evaluates_per_sample_predictions()
+    {
+        var model = ModelFile.Load(BookModel);
+        using var data = new DeviceDataset(TestSet.Value.Take(200), TorchSharp.torch.CPU);
+        var predictions = Evaluation.Run(model.Net, data, keepPredictions: true).Predictions!;
+        int wrong = Enumerable.Range(0, 200).First(i => predictions.Predicted[i] != predictions.Labels[i]);
+
+        foreach (int index in new[] { 0, wrong })
+        {
+            var outcome = Json(Predict("--index", index.ToString(), "--split", "test", "--json")).Single();
+            Assert.Equal(predictions.Predicted[index], outcome.GetProperty("predictions")[0].GetProperty("class").GetInt32());
+            Assert.Equal(predictions.Confidence[index], outcome.GetProperty("predictions")[0].GetProperty("probability").GetDouble(), 5);
+        }
+    }
+
+    [Fact]
+    public void The_probability_chart_is_drawn()
+    {
+        using var temp = new TempFolder();
+
+        var result = Predict("--index", "3", "--split", "test", "--save-probabilities", temp.File("p.png"));
+
+        Assert.Equal(0, result.ExitCode);
+        PngAssert.DecodesAndIsNotBlank(temp.File("p.png"));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "give one or more image files, or --index N")]
+    [InlineData(new[] { "a.png", "--index", "1" }, "not both")]
+    [InlineData(new[] { "--index", "1", "--top", "11" }, "--top must be at most 10")]
+    public void Wrong_combinations_are_parse_errors(string[] args, string expected)
+    {
+        var result = Predict(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+    }
+}
