@@ -5,6 +5,7 @@ using FashionCnn.Cli.Commands;
 
 // The command line only parses options, calls one library entry point per verb and prints its result.
 // Nothing here touches TorchSharp, so help and parse errors come back without loading libtorch.
+var verbose = new Option<bool>("--verbose") { Description = "Show the full exception, with its stack trace, when something fails.", Recursive = true };
 var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CNN of 혼자 공부하는 머신러닝+딥러닝 (chapters 8-2, 8-3), with TorchSharp.")
 {
     TrainCommand.Create(),
@@ -12,8 +13,10 @@ var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CN
     VisualizeCommand.Create(),
     PredictCommand.Create(),
     ExportCommand.Create(),
+    BenchCommand.Create(),
     SummaryCommand.Create(),
     DataCommand.Create(),
+    verbose,
 };
 
 ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
@@ -35,6 +38,10 @@ if (parsed.Errors.Count > 0)
     return ExitCodes.BadInput;
 }
 
+// One error policy for every verb: a problem with the input is one line and exit code 2; a failure of the
+// machine (disk full, out of memory, libtorch failing) one line and exit code 1; --verbose adds the stack
+// trace. Anything else is a bug and keeps its stack trace.
+bool showTrace = parsed.GetValue(verbose);
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -42,7 +49,15 @@ try
 catch (FashionCnnException e)
 {
     Console.Error.WriteLine($"fashioncnn: {e.Message}");
+    if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.BadInput;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException
+                              or System.Runtime.InteropServices.ExternalException)
+{
+    Console.Error.WriteLine($"fashioncnn: {e.Message.Split('\n')[0].TrimEnd('.')}{(showTrace ? "" : " (--verbose shows details)")}.");
+    if (showTrace) Console.Error.WriteLine(e);
+    return ExitCodes.RuntimeFailure;
 }
 
 // The parser lists allowed values on lines of their own; a one-line error lists them after the colon.

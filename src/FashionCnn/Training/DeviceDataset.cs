@@ -19,8 +19,9 @@ public sealed class DeviceDataset : IDisposable
     public DeviceDataset(LabeledImages set, Device device)
     {
         Count = set.Count;
-        Images = tensor(set.Pixels, [set.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(device);
-        Labels = tensor(set.Labels, [set.Count], ScalarType.Byte).to_type(ScalarType.Int64).to(device);
+        Images = OnDevice(tensor(set.Pixels, [set.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte), device);
+        using var labels = tensor(set.Labels, [set.Count], ScalarType.Byte);
+        Labels = OnDevice(labels.to_type(ScalarType.Int64), device);
     }
 
     /// <summary>The images at <paramref name="indices"/> as float32 in 0–1 (pixel / 255, as the book scales them).</summary>
@@ -39,6 +40,15 @@ public sealed class DeviceDataset : IDisposable
     }
 
     public Tensor LabelRange(long start, long count) => Labels.narrow(0, start, count);
+
+    /// <summary>The tensor on <paramref name="device"/>, the host copy freed when a copy was made.</summary>
+    private static Tensor OnDevice(Tensor host, Device device)
+    {
+        if (host.device_type == device.type) return host;
+        var moved = host.to(device);
+        host.Dispose();
+        return moved;
+    }
 
     public void Dispose()
     {

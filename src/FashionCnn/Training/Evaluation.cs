@@ -12,8 +12,11 @@ public sealed record Predictions(int[] Predicted, float[] Confidence, int[] Labe
 
 public static class Evaluation
 {
-    /// <summary>Images per forward pass: large enough to keep the cores busy, small enough for a laptop's memory.</summary>
-    public const int DefaultBatchSize = 500;
+    /// <summary>
+    /// Images per forward pass. Measured with bench on 2 cores: 128 is as fast as any (the activations of a
+    /// batch stay in cache), while 500 was 20% slower and 1,000 added 300 MB of peak memory.
+    /// </summary>
+    public const int DefaultBatchSize = 128;
 
     /// <summary>
     /// Mean sparse categorical cross-entropy and accuracy over <paramref name="data"/>, dropout off. Sums stay
@@ -29,7 +32,8 @@ public static class Evaluation
         var confidence = keepPredictions ? new float[data.Count] : null;
         try
         {
-            using var _ = no_grad();
+            // Inference mode skips autograd's version counters and views bookkeeping, cheaper than no_grad.
+            using var _ = inference_mode(true);
             using var lossSum = zeros(1, ScalarType.Float64, data.Images.device);
             using var correct = zeros(1, ScalarType.Int64, data.Images.device);
             for (long start = 0; start < data.Count; start += batchSize)

@@ -19,29 +19,29 @@ public sealed class Trainer : IDisposable
 
     private readonly SequentialNet _net;
     private readonly TrainingOptions _options;
-    private readonly optim.Optimizer _optimizer;
+    private readonly KerasAdam _optimizer;
 
     public Trainer(SequentialNet net, TrainingOptions options)
     {
         _net = net;
         _options = options;
-        // Keras' Adam defaults, with its epsilon of 1e-7. Keras adds epsilon to sqrt(v) before bias correction,
-        // PyTorch after; that is Keras' update with epsilon scaled by sqrt(1 - beta2^t) (< 1e-7 for the first few
-        // thousand steps). It only matters where sqrt(v) is near 1e-7, i.e. for weights whose gradients vanish.
-        _optimizer = optim.Adam(net.parameters(), lr: options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+        // Keras' Adam with its defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
+        _optimizer = new KerasAdam(net.parameters(), options.LearningRate);
     }
 
-    public optim.Optimizer Optimizer => _optimizer;
+    public KerasAdam Optimizer => _optimizer;
 
     /// <summary>The order of the training images in epoch <paramref name="epoch"/>, a function of seed and epoch only.</summary>
     public static int[] ShuffleOrder(int count, int seed, int epoch) =>
         new NumpyRandomState(unchecked((uint)seed * 1_000_003u + (uint)epoch)).Permutation(count);
 
-    public EpochTraining TrainEpoch(DeviceDataset train, int epoch, ITrainingProgress progress, CancellationToken cancellation)
+    /// <param name="stepLimit">Stop after this many steps (a benchmark's window); null runs the whole epoch.</param>
+    public EpochTraining TrainEpoch(DeviceDataset train, int epoch, ITrainingProgress progress, CancellationToken cancellation, int? stepLimit = null)
     {
         var device = train.Images.device;
         int batch = _options.BatchSize;
         int steps = (train.Count + batch - 1) / batch;
+        if (stepLimit is int limit) steps = Math.Min(steps, limit);
         // Dropout draws from a generator of the run's own, seeded per epoch: every epoch is reproducible on its own.
         using var dropoutRandomness = new Generator((ulong)(_options.Seed * 1_000_003L + epoch), device);
         _net.DropoutGenerator = dropoutRandomness;
@@ -64,11 +64,11 @@ public sealed class Trainer : IDisposable
                 var images = train.ImagesAt(indices);
                 var labels = train.LabelsAt(indices);
 
-                _optimizer.zero_grad();
+                _net.zero_grad();
                 var logits = _net.call(images);
                 var loss = nn.functional.cross_entropy(logits, labels);
                 loss.backward();
-                _optimizer.step();
+                _optimizer.Update();
 
                 // Keras reports the running mean over the epoch's batches, weighted by batch size.
                 lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(count));
@@ -84,6 +84,7 @@ public sealed class Trainer : IDisposable
         }
         _net.DropoutGenerator = null;
         if (seen == 0) return new EpochTraining(double.NaN, double.NaN, false);
+        // Reading the sums waits for the device: a timed window ends when its work has finished.
         return new EpochTraining(lossSum.item<double>() / seen, (double)correct.item<long>() / seen, step == steps);
     }
 

@@ -38,9 +38,7 @@ public static class TrainingRun
         var device = ComputeDevice.Resolve(options.Device);
         torch.set_num_threads(options.Threads);
 
-        var splits = BookSplits.Load(options.DataDir);
-        var trainSet = options.Limit is int limit ? splits.Train.Take(limit) : splits.Train;
-        string dataSha256 = splits.TrainImagesSha256;
+        var (train, validation) = LoadDatasets(options.DataDir, device.Device, options.Limit, out var location, out string dataSha256);
 
         string modelDir = Path.GetFullPath(options.ModelDir);
         Directory.CreateDirectory(modelDir);
@@ -54,15 +52,15 @@ public static class TrainingRun
             ["run"] = Path.Combine(modelDir, RunJson),
         };
 
-        using var train = new DeviceDataset(trainSet, device.Device);
-        using var validation = new DeviceDataset(splits.Validation, device.Device);
+        using var trainData = train;
+        using var validationData = validation;
         using var net = new SequentialNet(ModelSpec.Book);
         net.InitializeLikeKeras(options.Seed);
         net.to(device.Device);
         using var trainer = new Trainer(net, options);
 
         int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        progress.RunStarted(new RunDescription(splits.Location.Directory, device.Description, options.Threads,
+        progress.RunStarted(new RunDescription(location.Directory, device.Description, options.Threads,
             train.Count, validation.Count, options.Epochs, steps, options.BatchSize));
         WriteRunRecord(files["run"], options, device, started, null, null);
 
@@ -135,6 +133,32 @@ public static class TrainingRun
         return result;
     }
 
+    /// <summary>
+    /// The book's training and validation sets on the device. The host copies are dropped before this
+    /// returns and collected at once: about 100 MB of arrays a long run has no use for.
+    /// </summary>
+    public static (DeviceDataset Train, DeviceDataset Validation) LoadDatasets(string? dataDir, Device device, int? limit) =>
+        LoadDatasets(dataDir, device, limit, out _, out _);
+
+    private static (DeviceDataset Train, DeviceDataset Validation) LoadDatasets(string? dataDir, Device device, int? limit,
+        out DataLocation location, out string trainImagesSha256)
+    {
+        var result = Upload(dataDir, device, limit, out location, out trainImagesSha256);
+        // Aggressive: also hand the freed pages back to the system, so they do not count as resident.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return result;
+    }
+
+    private static (DeviceDataset, DeviceDataset) Upload(string? dataDir, Device device, int? limit,
+        out DataLocation location, out string trainImagesSha256)
+    {
+        var splits = BookSplits.Load(dataDir);
+        location = splits.Location;
+        trainImagesSha256 = splits.TrainImagesSha256;
+        var train = new DeviceDataset(limit is int n ? splits.Train.Take(n) : splits.Train, device);
+        return (train, new DeviceDataset(splits.Validation, device));
+    }
+
     private static Dictionary<string, string> CheckpointMetadata(TrainingOptions options, EpochRecord record, string dataSha256) => new()
     {
         ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -179,6 +203,7 @@ public static class TrainingRun
             interrupted = result?.Interrupted,
             // Resident memory after each epoch: flat when every step's tensors are freed (one dispose scope per step).
             resident_mb_per_epoch = result?.ResidentMegabytesPerEpoch,
+            peak_resident_mb = ended is null ? (double?)null : Math.Round(Benchmark.PeakResidentMegabytes(), 1),
             live_tensors_per_epoch = result?.LiveTensorsPerEpoch,
         };
         AtomicFile.WriteAllText(path, JsonFormat.Serialize(record));
