@@ -52,10 +52,11 @@ catch (FashionCnnException e)
     if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.BadInput;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException
+catch (Exception e) when (e is RuntimeFailureException or IOException or UnauthorizedAccessException or OutOfMemoryException
                               or System.Runtime.InteropServices.ExternalException)
 {
-    Console.Error.WriteLine($"fashioncnn: {e.Message.Split('\n')[0].TrimEnd('.')}{(showTrace ? "" : " (--verbose shows details)")}.");
+    string details = showTrace || e is RuntimeFailureException ? "" : " (--verbose shows details)";
+    Console.Error.WriteLine($"fashioncnn: {e.Message.Split('\n')[0].TrimEnd('.')}{details}.");
     if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.RuntimeFailure;
 }

@@ -31,6 +31,34 @@ internal static class DataCommand
                 : "Some files differ from the published Fashion-MNIST release: training and evaluation will refuse them.");
             return allMatch ? ExitCodes.Success : ExitCodes.BadInput;
         });
+        command.Add(CreateDownload());
         return command;
+    }
+
+    private static Command CreateDownload()
+    {
+        var to = new Option<string>("--to") { Description = "Folder to put the four files in.", DefaultValueFactory = _ => DataDirectory.RepositoryFolder, HelpName = "DIR" };
+        var mirror = new Option<string>("--mirror") { Description = "Where to download from.", DefaultValueFactory = _ => DataDownload.CanonicalMirror, HelpName = "URL" };
+        var download = new Command("download", "Download the four Fashion-MNIST files, check each one's SHA-256, and only then put them in place.")
+        {
+            to, mirror,
+        };
+        download.SetAction(async (parsed, cancellation) =>
+        {
+            bool interactive = !Console.IsOutputRedirected;
+            var progress = new Progress<DownloadProgress>(p =>
+            {
+                if (!interactive) return;
+                string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
+                Console.Write($"\r  {p.File,-26} {size}{(p.Attempt > 1 ? $" (attempt {p.Attempt})" : "")}\u001b[K");
+            });
+            var files = await DataDownload.RunAsync(parsed.GetValue(to)!, parsed.GetValue(mirror)!, progress, cancellation);
+            if (interactive) Console.Write("\r\u001b[K");
+            foreach (var file in files)
+                Console.WriteLine($"  {(file.AlreadyPresent ? "present " : "fetched ")} {file.Name,-26} sha256 {file.Sha256} ok");
+            Console.WriteLine($"Fashion-MNIST is in {CommonOptions.DisplayPath(Path.GetFullPath(parsed.GetValue(to)!))}.");
+            return ExitCodes.Success;
+        });
+        return download;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class KerasProgressBar(TextWriter output, bool interactive) : IT
         output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s)");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
                          + $"{run.StepsPerEpoch:N0} steps of {run.BatchSize} per epoch");
+        if (run.ResumedAfterEpoch > 0) output.WriteLine($"Resuming after epoch {run.ResumedAfterEpoch} of {run.Epochs}.");
     }
 
     public void StepCompleted(StepProgress step)

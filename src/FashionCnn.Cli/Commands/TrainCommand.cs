@@ -42,9 +42,13 @@ internal static class TrainCommand
             HelpName = "DIR",
         };
 
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the interrupted run in --model-dir from its last completed epoch (same seed, batch size, learning rate and limit).",
+        };
         var command = new Command("train", "Train the book's CNN on the 48,000 training images, validating on the other 12,000 after every epoch.")
         {
-            epochs, batchSize, learningRate, patience, seed, device, threads, limit, restoreBest, dataDir, modelDir,
+            epochs, batchSize, learningRate, patience, seed, device, threads, limit, restoreBest, dataDir, modelDir, resume,
         };
         command.SetAction(parsed =>
         {
@@ -61,6 +65,7 @@ internal static class TrainCommand
                 RestoreBest = parsed.GetValue(restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,
                 DataDir = parsed.GetValue(dataDir),
                 ModelDir = parsed.GetValue(modelDir)!,
+                Resume = parsed.GetValue(resume),
             };
             return Run(options);
         });

@@ -97,12 +97,13 @@ public static class SafeTensors
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(content.AsSpan(8, (int)headerLength))?.AsObject()
-                     ?? throw Corrupt(name, "empty header");
+            // Strict UTF-8 first: the JSON reader would otherwise fail later, on first access to a bad string.
+            string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content, 8, (int)headerLength);
+            header = JsonNode.Parse(text)?.AsObject() ?? throw Corrupt(name, "empty header");
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or DecoderFallbackException)
         {
-            throw Corrupt(name, "header is not a JSON object");
+            throw Corrupt(name, "header is not a UTF-8 JSON object");
         }
 
         long dataStart = 8 + (long)headerLength, dataLength = content.Length - dataStart;

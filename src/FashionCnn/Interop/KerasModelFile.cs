@@ -52,7 +52,7 @@ public static class KerasModelFile
                     if (entry is null)
                         throw new FashionCnnException($"{name}: layer {layer.Name} ({layer.KerasClass}) has no {variable} weight.");
                     var dataset = layerGroup.Dataset(entry);
-                    weights.Add(Convert(layer, variable, ToLongs(dataset.Space.Dimensions), dataset.Read<float[]>()));
+                    weights.Add(Convert(layer, variable, ToLongs(dataset.Space.Dimensions), ReadFloats(dataset, layer, variable, name)));
                 }
             }
             return new ImportedModel(spec, weights, $"Keras {version} HDF5");
@@ -88,7 +88,7 @@ public static class KerasModelFile
                     if (!file.LinkExists(entryPath))
                         throw new FashionCnnException($"{name}: layer {layer.Name} ({layer.KerasClass}) has no {variables[i]} weight ({entryPath}).");
                     var dataset = file.Dataset(entryPath);
-                    weights.Add(Convert(layer, variables[i], ToLongs(dataset.Space.Dimensions), dataset.Read<float[]>()));
+                    weights.Add(Convert(layer, variables[i], ToLongs(dataset.Space.Dimensions), ReadFloats(dataset, layer, variables[i], name)));
                 }
             }
             return new ImportedModel(spec, weights, "Keras 3 .keras");
@@ -115,6 +115,24 @@ public static class KerasModelFile
         _ => throw new InvalidOperationException($"no mapping for {variable}"),
     };
 
+    // Far above any layer this tool runs (the book's largest kernel has 313,600 numbers); a dataset that claims
+    // more has a forged size, and is refused before anything is allocated for it.
+    private const ulong MaxWeightElements = 64UL * 1024 * 1024;
+
+    private static float[] ReadFloats(IH5Dataset dataset, Layer layer, string variable, string name)
+    {
+        ulong count = 1;
+        foreach (ulong d in dataset.Space.Dimensions)
+        {
+            if (d != 0 && count > MaxWeightElements / d)
+                throw new FashionCnnException($"{name}: the {variable} of layer {layer.Name} declares an impossible size.");
+            count *= d;
+        }
+        if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4)
+            throw new FashionCnnException($"{name}: the {variable} of layer {layer.Name} is not float32.");
+        return dataset.Read<float[]>();
+    }
+
     private static long[] ToLongs(ulong[] dimensions) => dimensions.Select(d => (long)d).ToArray();
 
     /// <summary>
@@ -131,7 +149,12 @@ public static class KerasModelFile
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // A forged size field asks the reader for an impossible array; the file is at fault, not the machine.
+            throw new FashionCnnException($"{name}: not a readable {kind} file (a size field in it is impossible).", e);
+        }
+        catch (Exception e)
         {
             throw new FashionCnnException($"{name}: not a readable {kind} file ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
         }

@@ -14,7 +14,7 @@ public interface ITrainingProgress
 
 /// <summary>What is about to be trained, where.</summary>
 public sealed record RunDescription(string DataDirectory, string Device, int Threads, int TrainCount, int ValidationCount,
-    int Epochs, int StepsPerEpoch, int BatchSize);
+    int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch = 0);
 
 /// <summary>Running metrics of the epoch so far (0-based epoch, 1-based step).</summary>
 public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double Accuracy, TimeSpan Elapsed);

@@ -8,6 +8,9 @@ public sealed class ModelCheckpoint(Action<int> save)
 {
     public double BestValLoss { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>Continues a resumed run from the best val_loss its checkpoint was saved at.</summary>
+    public void Restore(double bestValLoss) => BestValLoss = bestValLoss;
+
     /// <summary>Saves if <paramref name="valLoss"/> improves on the best; true when it saved.</summary>
     public bool OnEpochEnd(int epoch, double valLoss)
     {

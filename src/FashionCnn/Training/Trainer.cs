@@ -6,8 +6,11 @@ using static TorchSharp.torch;
 
 namespace FashionCnn.Training;
 
-/// <summary>Training loss and accuracy of one epoch, and whether it ran to its last step.</summary>
-public sealed record EpochTraining(double Loss, double Accuracy, bool Completed);
+/// <summary>
+/// Training loss and accuracy of one epoch, whether it ran to its last step, and the first step (1-based)
+/// whose loss was NaN or infinite, if one was.
+/// </summary>
+public sealed record EpochTraining(double Loss, double Accuracy, bool Completed, int? NonFiniteStep = null);
 
 /// <summary>
 /// One epoch of Keras' <c>model.fit</c>: the training set reshuffled from the seed, batches of
@@ -46,9 +49,27 @@ public sealed class Trainer : IDisposable
         using var dropoutRandomness = new Generator((ulong)(_options.Seed * 1_000_003L + epoch), device);
         _net.DropoutGenerator = dropoutRandomness;
         _net.train();
+        try
+        {
+            return RunSteps(train, epoch, steps, progress, cancellation);
+        }
+        finally
+        {
+            _net.DropoutGenerator = null;
+        }
+    }
+
+    private EpochTraining RunSteps(DeviceDataset train, int epoch, int steps, ITrainingProgress progress, CancellationToken cancellation)
+    {
+        var device = train.Images.device;
+        int batch = _options.BatchSize;
 
         using var hostOrder = tensor(ShuffleOrder(train.Count, _options.Seed, epoch).Select(i => (long)i).ToArray());
         using var order = hostOrder.to(device);
+        // Each step's loss stays on the device; they are checked for NaN or infinity at every progress report,
+        // so a diverging run is caught within a fraction of a second without a host sync per step.
+        using var stepLosses = zeros(steps, ScalarType.Float32, device);
+        int checkedSteps = 0;
         using var lossSum = zeros(1, ScalarType.Float64, device);
         using var correct = zeros(1, ScalarType.Int64, device);
         var clock = Stopwatch.StartNew();
@@ -71,21 +92,34 @@ public sealed class Trainer : IDisposable
                 _optimizer.Update();
 
                 // Keras reports the running mean over the epoch's batches, weighted by batch size.
+                stepLosses.narrow(0, step, 1).copy_(loss.detach().reshape(1));
                 lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(count));
                 correct.add_(logits.detach().argmax(1).eq(labels).sum());
                 seen += count;
             }
             if (step == steps - 1 || clock.Elapsed - lastReport >= ProgressInterval)
             {
+                if (FirstNonFinite(stepLosses, checkedSteps, step + 1) is int bad)
+                    return new EpochTraining(double.NaN, double.NaN, false, bad + 1);
+                checkedSteps = step + 1;
                 lastReport = clock.Elapsed;
                 progress.StepCompleted(new StepProgress(epoch, _options.Epochs, step + 1, steps,
                     lossSum.item<double>() / seen, (double)correct.item<long>() / seen, clock.Elapsed));
             }
         }
-        _net.DropoutGenerator = null;
         if (seen == 0) return new EpochTraining(double.NaN, double.NaN, false);
         // Reading the sums waits for the device: a timed window ends when its work has finished.
         return new EpochTraining(lossSum.item<double>() / seen, (double)correct.item<long>() / seen, step == steps);
+    }
+
+    /// <summary>The index of the first NaN or infinite loss among steps [from, to), or null.</summary>
+    private static int? FirstNonFinite(Tensor losses, int from, int to)
+    {
+        if (to <= from) return null;
+        using var scope = NewDisposeScope();
+        var bad = losses.narrow(0, from, to - from).isfinite().logical_not();
+        if (!bad.any().item<bool>()) return null;
+        return from + (int)bad.nonzero()[0, 0].item<long>();
     }
 
     public void Dispose() => _optimizer.Dispose();

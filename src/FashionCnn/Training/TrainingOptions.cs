@@ -45,6 +45,9 @@ public sealed record TrainingOptions
     /// <summary>Where the checkpoint, history and plots go.</summary>
     public string ModelDir { get; init; } = "models";
 
+    /// <summary>Continue the run in <see cref="ModelDir"/> from its last completed epoch (last-epoch.safetensors).</summary>
+    public bool Resume { get; init; }
+
     /// <summary>Checks every value; the first bad one is an error naming its option.</summary>
     public TrainingOptions Validated()
     {

@@ -38,10 +38,9 @@ public static class TrainingRun
         var device = ComputeDevice.Resolve(options.Device);
         torch.set_num_threads(options.Threads);
 
-        var (train, validation) = LoadDatasets(options.DataDir, device.Device, options.Limit, out var location, out string dataSha256);
-
         string modelDir = Path.GetFullPath(options.ModelDir);
-        Directory.CreateDirectory(modelDir);
+        using var folderLock = ModelDirectoryLock.Acquire(modelDir);
+        RemoveStaleTemporaryFiles(modelDir);
         var files = new Dictionary<string, string>
         {
             ["checkpoint"] = Path.Combine(modelDir, Checkpoint.FileName),
@@ -50,33 +49,60 @@ public static class TrainingRun
             ["loss_plot"] = Path.Combine(modelDir, LossPng),
             ["accuracy_plot"] = Path.Combine(modelDir, AccuracyPng),
             ["run"] = Path.Combine(modelDir, RunJson),
+            ["resume_state"] = Path.Combine(modelDir, ResumeFile.FileName),
         };
+        var resumed = options.Resume ? ResumeFile.Load(files["resume_state"]) : default;
 
+        var (train, validation) = LoadDatasets(options.DataDir, device.Device, options.Limit, out var location, out string dataSha256);
         using var trainData = train;
         using var validationData = validation;
+        var identity = new RunIdentity(options.Seed, options.BatchSize, options.LearningRate, options.Limit, dataSha256);
         using var net = new SequentialNet(ModelSpec.Book);
         net.InitializeLikeKeras(options.Seed);
         net.to(device.Device);
         using var trainer = new Trainer(net, options);
-
-        int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        progress.RunStarted(new RunDescription(location.Directory, device.Description, options.Threads,
-            train.Count, validation.Count, options.Epochs, steps, options.BatchSize));
-        WriteRunRecord(files["run"], options, device, started, null, null);
 
         var history = new History();
         var earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
         NamedTensor[]? bestWeights = null;
         var checkpoint = new ModelCheckpoint(epoch => Checkpoint.Save(net, files["checkpoint"],
             CheckpointMetadata(options, history.Epochs[^1], dataSha256)));
+        int firstEpoch = 0;
+        if (resumed.State is { } state)
+        {
+            RequireSameRun(state, identity, options);
+            Checkpoint.LoadWeights(net, resumed.Weights, ResumeFile.FileName);
+            trainer.Optimizer.Restore(resumed.M, resumed.V, resumed.Step);
+            foreach (var record in state.History) history.Add(record);
+            earlyStopping.Restore((state.BestValLoss, state.BestEpoch, state.Wait));
+            checkpoint.Restore(state.CheckpointBestValLoss);
+            // Early stopping restores the best epoch's weights at the end: the best checkpoint holds them.
+            if (earlyStopping.Enabled && state.BestEpoch >= 0 && File.Exists(files["checkpoint"]))
+                bestWeights = SafeTensors.Read(files["checkpoint"]).Tensors.ToArray();
+            firstEpoch = state.CompletedEpochs;
+        }
+
+        int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        progress.RunStarted(new RunDescription(location.Directory, device.Description, options.Threads,
+            train.Count, validation.Count, options.Epochs, steps, options.BatchSize, firstEpoch));
+        WriteRunRecord(files["run"], options, device, started, null, null);
 
         bool interrupted = false;
         var residentMegabytes = new List<double>();
         var liveTensors = new List<long>();
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var trained = trainer.TrainEpoch(train, epoch, progress, cancellation);
+            if (trained.NonFiniteStep is int badStep)
+            {
+                history.Write(files["history_json"], files["history_csv"]);
+                string kept = earlyStopping.BestEpoch >= 0
+                    ? $"the checkpoint of epoch {earlyStopping.BestEpoch + 1} is kept"
+                    : "no epoch finished, so there is no checkpoint";
+                throw new RuntimeFailureException(
+                    $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {badStep}; {kept}. Try a lower --learning-rate (now {options.LearningRate}).");
+            }
             if (!trained.Completed)
             {
                 interrupted = true;
@@ -97,6 +123,8 @@ public static class TrainingRun
             bool saved = checkpoint.OnEpochEnd(epoch, record.ValLoss);
             progress.EpochCompleted(record, new EpochOutcome(improved, saved, earlyStopping.ShouldStop));
             history.Write(files["history_json"], files["history_csv"]);
+            ResumeFile.Save(files["resume_state"], net, trainer.Optimizer, new ResumeState(epoch + 1,
+                earlyStopping.BestValLoss, earlyStopping.BestEpoch, earlyStopping.Wait, checkpoint.BestValLoss, history.Epochs.ToList(), identity));
             if (earlyStopping.ShouldStop) break;
             if (cancellation.IsCancellationRequested)
             {
@@ -124,13 +152,39 @@ public static class TrainingRun
             files.Remove("loss_plot");
             files.Remove("accuracy_plot");
         }
-        if (!File.Exists(files["checkpoint"])) files.Remove("checkpoint");
+        foreach (string key in new[] { "checkpoint", "resume_state" })
+            if (!File.Exists(files[key])) files.Remove(key);
 
         var best = earlyStopping.BestEpoch >= 0 ? history.Epochs[earlyStopping.BestEpoch] : null;
         var result = new TrainingResult(history, earlyStopping.BestEpoch + 1, best, restored,
             earlyStopping.StoppedEpoch + 1, interrupted, device.Description, files, residentMegabytes, liveTensors);
         WriteRunRecord(files["run"], options, device, started, DateTimeOffset.Now, result);
         return result;
+    }
+
+    /// <summary>A resumed run must be the same run: same seed, batch, learning rate, limit and data, and epochs left to do.</summary>
+    private static void RequireSameRun(ResumeState state, RunIdentity identity, TrainingOptions options)
+    {
+        var saved = state.Identity;
+        if (saved.Seed != identity.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {identity.Seed}.");
+        if (saved.BatchSize != identity.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {identity.BatchSize}.");
+        if (saved.LearningRate != identity.LearningRate) throw new FashionCnnException($"--resume: the run used --learning-rate {saved.LearningRate}, not {identity.LearningRate}.");
+        if (saved.Limit != identity.Limit) throw new FashionCnnException($"--resume: the run used --limit {saved.Limit?.ToString() ?? "(none)"}, not {identity.Limit?.ToString() ?? "(none)"}.");
+        if (saved.DataSha256 != identity.DataSha256) throw new FashionCnnException("--resume: the run was trained on other data files.");
+        if (state.CompletedEpochs >= options.Epochs)
+            throw new FashionCnnException($"--resume: the run already completed {state.CompletedEpochs} epoch(s); give --epochs above {state.CompletedEpochs} to train further.");
+        if (options.Patience > 0 && state.Wait >= options.Patience && state.CompletedEpochs > 1)
+            throw new FashionCnnException($"--resume: the run already stopped early at epoch {state.CompletedEpochs}; give a larger --patience to go on.");
+    }
+
+    /// <summary>Temporary files of writers that were killed mid-write; with the folder locked, no live writer owns one.</summary>
+    private static void RemoveStaleTemporaryFiles(string modelDir)
+    {
+        foreach (string stale in Directory.EnumerateFiles(modelDir, ".*.tmp"))
+        {
+            try { File.Delete(stale); }
+            catch (IOException) { }
+        }
     }
 
     /// <summary>

@@ -77,3 +77,19 @@ public class SummaryAndDataCommandTests
         Assert.Contains("data", result.Stdout);
     }
 }
+
+public class ErrorPolicyTests
+{
+    [Fact]
+    public void A_user_error_is_one_line_and_verbose_adds_the_stack_trace()
+    {
+        var plain = CliRunner.Run(TestPaths.RepositoryRoot, "evaluate", "--model", "/nonexistent/model.h5");
+        var verbose = CliRunner.Run(TestPaths.RepositoryRoot, "evaluate", "--model", "/nonexistent/model.h5", "--verbose");
+
+        Assert.Equal(2, plain.ExitCode);
+        Assert.Equal(2, verbose.ExitCode);
+        Assert.Single(plain.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains("model file not found", plain.Stderr);
+        Assert.Contains("   at FashionCnn.", verbose.Stderr);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace FashionCnn.Tests.Reliability;
+
+/// <summary>A real `fashioncnn train` process that a test can watch and kill.</summary>
+internal sealed class TrainingProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    public TrainingProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(TestPaths.CliDirectory, "fashioncnn"))
+        {
+            WorkingDirectory = TestPaths.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in (string[])["train", "--device", "cpu", .. args]) start.ArgumentList.Add(arg);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Stdout { get { lock (_lines) return string.Join('\n', _lines); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Waits until a line of output contains <paramref name="text"/> <paramref name="count"/> times.</summary>
+    public void WaitFor(string text, int count = 1, int timeoutSeconds = 240)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_lines)
+                if (_lines.Count(l => l.Contains(text)) >= count) return;
+            if (_process.HasExited) throw new InvalidOperationException($"train exited ({_process.ExitCode}) before '{text}':\n{Stdout}\n{Stderr}");
+            if (clock.Elapsed.TotalSeconds > timeoutSeconds) throw new TimeoutException($"no '{text}' in {timeoutSeconds} s:\n{Stdout}");
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Kill()
+    {
+        _process.Kill(); // SIGKILL: no handler runs, nothing is flushed
+        _process.WaitForExit();
+    }
+
+    public int WaitForExit()
+    {
+        if (!_process.WaitForExit(TimeSpan.FromMinutes(5))) throw new TimeoutException("train did not finish");
+        _process.WaitForExit(); // drain the output
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+}
