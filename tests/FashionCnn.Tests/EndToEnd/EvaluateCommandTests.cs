@@ -4,12 +4,12 @@ namespace FashionCnn.Tests.EndToEnd;
 
 /// <summary>
 /// The book author's own Keras checkpoints, evaluated through the real executable. Expected numbers: what the
-/// book printed for best-cnn-model.h5 (../shared/keras/README.md), and for the Keras 3 .keras file what
+/// book printed for best-cnn-model.h5 (models/book/README.md), and for the Keras 3 .keras file what
 /// PyTorch 1.13 computes from its weights with h5py (the file's README gives no numbers for it).
 /// </summary>
 public class EvaluateCommandTests
 {
-    private static readonly string KerasFolder = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "keras"));
+    private static readonly string KerasFolder = Path.Combine(TestPaths.RepositoryRoot, "models", "book");
 
     private static JsonElement Evaluate(string model, string split, string outDir)
     {

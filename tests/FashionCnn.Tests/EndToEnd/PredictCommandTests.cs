@@ -9,7 +9,7 @@ namespace FashionCnn.Tests.EndToEnd;
 /// <summary>predict through the real executable, on pictures the tests make from the test set, with the book's model.</summary>
 public class PredictCommandTests
 {
-    private static readonly string BookModel = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "keras", "best-cnn-model.h5"));
+    private static readonly string BookModel = Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5");
     private static readonly Lazy<LabeledImages> TestSet = new(() => FashionMnist.Load(TestPaths.DataDirectory).Test);
 
     private static CliRunner.Result Predict(params string[] args) =>

@@ -7,7 +7,7 @@ namespace FashionCnn.Tests.EndToEnd;
 /// <summary>The book's chapter 8-3 through the real executable, on the book author's own trained model.</summary>
 public class VisualizeCommandTests
 {
-    private static readonly string BookModel = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "keras", "best-cnn-model.h5"));
+    private static readonly string BookModel = Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5");
 
     private static CliRunner.Result Visualize(string outDir, params string[] args) =>
         CliRunner.Run(TestPaths.RepositoryRoot, ["visualize", "--model", BookModel, "--out", outDir, .. args]);
