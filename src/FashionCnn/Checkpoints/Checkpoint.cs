@@ -54,11 +54,7 @@ public static class Checkpoint
     public static NamedTensor[] Weights(SequentialNet net)
     {
         using var scope = NewDisposeScope();
-        return net.NamedWeights().Select(p =>
-        {
-            var cpu = p.Tensor.detach().cpu().contiguous();
-            return new NamedTensor(p.Name, cpu.shape, cpu.data<float>().ToArray());
-        }).ToArray();
+        return net.NamedWeights().Select(p => NamedTensor.From(p.Name, p.Tensor)).ToArray();
     }
 
     /// <summary>Copies <paramref name="tensors"/> into the net, requiring every weight, by name and shape.</summary>

@@ -7,7 +7,15 @@ using System.Text.Json.Nodes;
 namespace FashionCnn.Checkpoints;
 
 /// <summary>One float32 tensor: its shape and values in row-major order.</summary>
-public sealed record NamedTensor(string Name, long[] Shape, float[] Values);
+public sealed record NamedTensor(string Name, long[] Shape, float[] Values)
+{
+    /// <summary>A copy of <paramref name="tensor"/>'s values on the host.</summary>
+    public static NamedTensor From(string name, TorchSharp.torch.Tensor tensor)
+    {
+        using var host = tensor.detach().cpu().contiguous();
+        return new NamedTensor(name, host.shape, host.data<float>().ToArray());
+    }
+}
 
 /// <summary>The content of a safetensors file: tensors in file order and the string metadata.</summary>
 public sealed record SafeTensorsFile(IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata)

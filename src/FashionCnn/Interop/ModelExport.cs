@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FashionCnn.Checkpoints;
-using FashionCnn.Data;
 using FashionCnn.Model;
 
 namespace FashionCnn.Interop;

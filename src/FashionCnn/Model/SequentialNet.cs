@@ -95,6 +95,16 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return x;
     }
 
+    /// <summary>
+    /// What the network takes from grey pixels (bytes, 0–255, shape (N, 1, H, W)): float32 pixel / 255, as the
+    /// book scales them, or the raw values for a model that rescales its input itself (<see cref="ModelSpec.TakesRawPixels"/>).
+    /// </summary>
+    public Tensor InputFromPixels(Tensor pixels)
+    {
+        var input = pixels.to_type(ScalarType.Float32);
+        return Spec.TakesRawPixels ? input : input.div_(255f);
+    }
+
     /// <summary>Class probabilities: softmax over the logits.</summary>
     public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
 

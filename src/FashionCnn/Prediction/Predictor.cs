@@ -93,9 +93,7 @@ public static class Predictor
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var image = tensor(pixels, [1, 1, ImagePreprocessing.Side, ImagePreprocessing.Side], ScalarType.Byte).to_type(ScalarType.Float32);
-        // The same scaling as training and evaluation: pixel / 255 in float32, unless the model rescales itself.
-        if (!net.Spec.TakesRawPixels) image = image.div_(255f);
+        var image = net.InputFromPixels(tensor(pixels, [1, 1, ImagePreprocessing.Side, ImagePreprocessing.Side], ScalarType.Byte));
         return net.Probabilities(image)[0].to_type(ScalarType.Float64).data<double>().ToArray();
     }
 

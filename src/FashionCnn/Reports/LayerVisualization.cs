@@ -107,12 +107,13 @@ public static class LayerVisualization
                 throw new FashionCnnException($"--sample {options.Sample} is outside the {images.Count:N0} images of {Name(options.Split)} (0–{images.Count - 1}).");
             string className = model.ClassNames[images.Labels[options.Sample]];
             string sample = $"{Name(options.Split)}[{options.Sample}]";
-            float[] pixels = images.Image(options.Sample).ToArray().Select(p => (float)p).ToArray();
+            byte[] bytes = images.Image(options.Sample).ToArray();
+            float[] pixels = bytes.Select(p => (float)p).ToArray();
 
             ImageGrid.Save(Out("sample", $"sample-{Name(options.Split)}-{options.Sample}.png"), $"{sample}: {className}",
                 [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
                 sharedRange: null, cellPixels: 360);
-            var maps = FeatureMaps(net, index, pixels);
+            var maps = FeatureMaps(net, index, bytes);
             ImageGrid.Save(Out("feature_maps", $"{layer.Name}-feature-maps-{Name(options.Split)}-{options.Sample}.png"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
@@ -130,9 +131,7 @@ public static class LayerVisualization
     {
         using var scope = NewDisposeScope();
         var (weight, bias) = net.WeightAndBias(index);
-        var w = weight.detach().cpu().contiguous();
-        var b = bias.detach().cpu().contiguous();
-        return (new NamedTensor("weight", w.shape, w.data<float>().ToArray()), new NamedTensor("bias", b.shape, b.data<float>().ToArray()));
+        return (NamedTensor.From("weight", weight), NamedTensor.From("bias", bias));
     }
 
     /// <summary>Mean and population standard deviation (numpy's default), with shapes as Keras prints them.</summary>
@@ -155,12 +154,11 @@ public static class LayerVisualization
     }
 
     /// <summary>The layer's output for one image (after its activation), one picture per channel.</summary>
-    private static List<GridImage> FeatureMaps(SequentialNet net, int index, float[] pixels)
+    private static List<GridImage> FeatureMaps(SequentialNet net, int index, byte[] pixels)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var image = tensor(pixels, [1, 1, LabeledImages.Height, LabeledImages.Width]);
-        if (!net.Spec.TakesRawPixels) image = image.div(255f);
+        var image = net.InputFromPixels(tensor(pixels, [1, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte));
         var maps = net.ForwardThrough(image, index)[0].contiguous();
         int channels = (int)maps.shape[0], h = (int)maps.shape[1], w = (int)maps.shape[2];
         float[] values = maps.data<float>().ToArray();

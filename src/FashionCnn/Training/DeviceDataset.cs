@@ -24,20 +24,13 @@ public sealed class DeviceDataset : IDisposable
         Labels = OnDevice(labels.to_type(ScalarType.Int64), device);
     }
 
-    /// <summary>The images at <paramref name="indices"/> as float32 in 0–1 (pixel / 255, as the book scales them).</summary>
-    public Tensor ImagesAt(Tensor indices) => Images.index_select(0, indices).to_type(ScalarType.Float32).div_(255f);
+    /// <summary>The pixels (bytes) of the images at <paramref name="indices"/>; the network scales them (<see cref="Model.SequentialNet.InputFromPixels"/>).</summary>
+    public Tensor ImagesAt(Tensor indices) => Images.index_select(0, indices);
 
     public Tensor LabelsAt(Tensor indices) => Labels.index_select(0, indices);
 
-    /// <summary>
-    /// Images start..start+count-1 as float32: pixel / 255 as the book scales them, or raw 0–255 for a model
-    /// that rescales its input itself (<see cref="Model.ModelSpec.TakesRawPixels"/>).
-    /// </summary>
-    public Tensor ImageRange(long start, long count, bool rawPixels = false)
-    {
-        var images = Images.narrow(0, start, count).to_type(ScalarType.Float32);
-        return rawPixels ? images : images.div_(255f);
-    }
+    /// <summary>The pixels (bytes) of images start..start+count-1.</summary>
+    public Tensor ImageRange(long start, long count) => Images.narrow(0, start, count);
 
     public Tensor LabelRange(long start, long count) => Labels.narrow(0, start, count);
 

@@ -27,7 +27,6 @@ public static class Evaluation
     {
         bool wasTraining = net.training;
         net.eval();
-        bool raw = net.Spec.TakesRawPixels;
         var predicted = keepPredictions ? new int[data.Count] : null;
         var confidence = keepPredictions ? new float[data.Count] : null;
         try
@@ -40,7 +39,7 @@ public static class Evaluation
             {
                 using var scope = NewDisposeScope();
                 long count = Math.Min(batchSize, data.Count - start);
-                var logits = net.call(data.ImageRange(start, count, raw));
+                var logits = net.call(net.InputFromPixels(data.ImageRange(start, count)));
                 var labels = data.LabelRange(start, count);
                 lossSum.add_(nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
                 var classes = logits.argmax(1);

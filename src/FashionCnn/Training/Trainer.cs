@@ -82,7 +82,7 @@ public sealed class Trainer : IDisposable
             {
                 int count = Math.Min(batch, train.Count - step * batch);
                 var indices = order.narrow(0, (long)step * batch, count);
-                var images = train.ImagesAt(indices);
+                var images = _net.InputFromPixels(train.ImagesAt(indices));
                 var labels = train.LabelsAt(indices);
 
                 _net.zero_grad();
