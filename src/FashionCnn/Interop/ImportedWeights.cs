@@ -35,23 +35,38 @@ public static class ImportedWeights
         for (int i = 1; i < shapes.Count; i++)
         {
             if (shapes[i].Layer is not Dense dense) continue;
-            // The Dense that consumes a Flatten of an image, possibly through Dropout/BatchNormalization of the flat vector.
+            // The Dense that consumes a Flatten of an image, possibly through Dropout, Rescaling or BatchNormalization
+            // of the flat vector. Every per-feature weight on the way is in flatten order too: a BatchNormalization
+            // there has its four vectors reordered like the Dense's columns.
             int j = i - 1;
             while (j >= 0 && shapes[j].Layer is Dropout or BatchNormalization or Rescaling) j--;
             if (j < 0 || shapes[j].Layer is not Flatten || shapes[j].Input.Rank != 3) continue;
             var (h, w, c) = (shapes[j].Input[0], shapes[j].Input[1], shapes[j].Input[2]);
-            int index = result.FindIndex(t => t.Name == dense.Name + ".weight");
-            if (index < 0) continue;
-            var weight = result[index];
-            long outputs = weight.Shape[0];
-            using var scope = NewDisposeScope();
-            var t = tensor(weight.Values, weight.Shape);
-            var reordered = toChannelsFirst
-                ? t.view(outputs, h, w, c).permute(0, 3, 1, 2).reshape(outputs, -1)
-                : t.view(outputs, c, h, w).permute(0, 2, 3, 1).reshape(outputs, -1);
-            result[index] = weight with { Values = reordered.contiguous().data<float>().ToArray() };
+            for (int k = j + 1; k < i; k++)
+                if (shapes[k].Layer is BatchNormalization norm)
+                    foreach (string part in new[] { "weight", "bias", "running_mean", "running_var" })
+                        Reorder(result, $"{norm.Name}.{part}", 1, h, w, c, toChannelsFirst);
+            Reorder(result, dense.Name + ".weight", null, h, w, c, toChannelsFirst);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Reorders the flattened-image axis (the last) of one tensor between (H, W, C) and (C, H, W) order;
+    /// <paramref name="rows"/> is the number of rows before it (a Dense kernel's outputs; 1 for a vector).
+    /// </summary>
+    private static void Reorder(List<NamedTensor> weights, string name, long? rows, int h, int w, int c, bool toChannelsFirst)
+    {
+        int index = weights.FindIndex(t => t.Name == name);
+        if (index < 0) return;
+        var weight = weights[index];
+        long outputs = rows ?? weight.Shape[0];
+        using var scope = NewDisposeScope();
+        var t = tensor(weight.Values, weight.Shape);
+        var reordered = toChannelsFirst
+            ? t.view(outputs, h, w, c).permute(0, 3, 1, 2).reshape(weight.Shape)
+            : t.view(outputs, c, h, w).permute(0, 2, 3, 1).reshape(weight.Shape);
+        weights[index] = weight with { Values = reordered.contiguous().data<float>().ToArray() };
     }
 
     private static NamedTensor Permute(string name, long[] shape, float[] values, params long[] order)

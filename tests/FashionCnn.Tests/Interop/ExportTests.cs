@@ -46,3 +46,32 @@ public class ExportTests
         Assert.Equal("chw", SafeTensors.Read(temp.File("export.safetensors")).Metadata["flatten_order"]);
     }
 }
+
+public class FlattenOrderTests
+{
+    [Fact]
+    public void Batch_normalization_between_flatten_and_dense_is_reordered_with_the_dense_columns()
+    {
+        // Flatten of (H=2, W=3, C=4) → BatchNormalization → Dense: in PyTorch's flatten, feature c*6 + h*3 + w
+        // is ours (h*3 + w)*4 + c, for the normalisation's vectors as for the kernel's columns.
+        var spec = new ModelSpec(new TensorShape(2, 3, 4),
+            [new Flatten("flatten"), new BatchNormalization("norm"), new Dense("dense", 5, Activation.Linear)]);
+        float[] Ramp(int n, float scale) => Enumerable.Range(0, n).Select(i => i * scale).ToArray();
+        NamedTensor[] ours =
+        [
+            new("norm.weight", [24], Ramp(24, 1)), new("norm.bias", [24], Ramp(24, 2)),
+            new("norm.running_mean", [24], Ramp(24, 3)), new("norm.running_var", [24], Ramp(24, 4)),
+            new("dense.weight", [5, 24], Ramp(120, 1)), new("dense.bias", [5], Ramp(5, 1)),
+        ];
+
+        var exported = ImportedWeights.ToChannelsFirstFlatten(spec, ours);
+        var back = ImportedWeights.ToChannelsLastFlatten(spec, exported);
+
+        int h = 0, w = 1, c = 2, ourIndex = (h * 3 + w) * 4 + c, theirIndex = c * 6 + h * 3 + w;
+        foreach (string vector in new[] { "norm.weight", "norm.bias", "norm.running_mean", "norm.running_var" })
+            Assert.Equal(ours.Single(t => t.Name == vector).Values[ourIndex], exported.Single(t => t.Name == vector).Values[theirIndex]);
+        Assert.Equal(ours[4].Values[2 * 24 + ourIndex], exported.Single(t => t.Name == "dense.weight").Values[2 * 24 + theirIndex]);
+        Assert.Equal(ours.Select(t => t.Values), back.Select(t => t.Values));
+        Assert.Equal(ours[5].Values, exported.Single(t => t.Name == "dense.bias").Values);
+    }
+}
