@@ -10,7 +10,7 @@ internal static class BenchCommand
     {
         var defaults = new BenchmarkOptions();
         var steps = new Option<int>("--steps") { Description = "Timed training steps (after a warm-up of 20).", DefaultValueFactory = _ => defaults.Steps }.AtLeast(1);
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }.AtLeast(1);

@@ -50,6 +50,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
 
+    public static Option<int> BatchSize(int fallback, string description) => new Option<int>("--batch-size")
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+    }.AtLeast(1);
+
     public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "CPU threads for libtorch (default: this machine's cores).",

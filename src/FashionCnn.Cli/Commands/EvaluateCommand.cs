@@ -15,7 +15,7 @@ internal static class EvaluateCommand
         var split = CommonOptions.Split(DataSplit.Val, "val: the book's 12,000 validation images; test: the 10,000 test images; train: the 48,000 training images.");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var outDir = new Option<string?>("--out") { Description = "Folder for confusion-matrix.png and misclassified.png (default: beside the model).", HelpName = "DIR" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, "Images per forward pass.");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
@@ -45,7 +45,7 @@ internal static class EvaluateCommand
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine($"Model:    {report.Model} ({report.Format})");
-        text.AppendLine($"Split:    {report.Split.ToString().ToLowerInvariant()} ({report.Count:N0} images)");
+        text.AppendLine($"Split:    {report.Split.Name()} ({report.Count:N0} images)");
         text.AppendLine($"loss: {report.Loss:F4} - accuracy: {report.Accuracy:F4} ({report.Correct:N0} / {report.Count:N0} correct)");
         text.AppendLine();
         text.AppendLine($"{"class",-14} {"precision",9} {"recall",9} {"f1",9} {"support",9}");
@@ -60,7 +60,7 @@ internal static class EvaluateCommand
     {
         model = report.Model,
         format = report.Format,
-        split = report.Split.ToString().ToLowerInvariant(),
+        split = report.Split.Name(),
         loss = report.Loss,
         accuracy = report.Accuracy,
         correct = report.Correct,

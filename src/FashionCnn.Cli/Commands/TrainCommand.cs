@@ -14,7 +14,7 @@ internal static class TrainCommand
     {
         var defaults = new TrainingOptions();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs }.AtLeast(1);
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, "Images per training step.");
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate.", DefaultValueFactory = _ => defaults.LearningRate }.Positive();
         var patience = new Option<int>("--patience")
         {

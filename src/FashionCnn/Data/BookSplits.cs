@@ -3,6 +3,12 @@ namespace FashionCnn.Data;
 /// <summary>Which images a verb works on: the book's training part, its validation part, or the test set.</summary>
 public enum DataSplit { Train, Val, Test }
 
+public static class DataSplitNames
+{
+    /// <summary>The split as the command line spells it: train, val, test.</summary>
+    public static string Name(this DataSplit split) => split.ToString().ToLowerInvariant();
+}
+
 /// <summary>
 /// Fashion-MNIST as the book uses it: the 60,000 training images split 48,000 / 12,000 by
 /// <see cref="ValidationSplit"/>, and the 10,000 test images.

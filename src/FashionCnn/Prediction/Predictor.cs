@@ -57,10 +57,10 @@ public static class Predictor
         {
             var images = BookSplits.Load(options.DataDir)[options.Split];
             if (index < 0 || index >= images.Count)
-                throw new FashionCnnException($"--index {index} is outside the {images.Count:N0} images of {Name(options.Split)} (0–{images.Count - 1}).");
+                throw new FashionCnnException($"--index {index} is outside the {images.Count:N0} images of {options.Split.Name()} (0–{images.Count - 1}).");
             var seen = new NetworkInput(images.Image(index).ToArray(), Inverted: false);
             int label = images.Labels[index];
-            return [Outcome($"{Name(options.Split)}[{index}]", seen, net, model.ClassNames, options.Top,
+            return [Outcome($"{options.Split.Name()}[{index}]", seen, net, model.ClassNames, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1))];
         }
 
@@ -96,6 +96,4 @@ public static class Predictor
         var image = net.InputFromPixels(tensor(pixels, [1, 1, ImagePreprocessing.Side, ImagePreprocessing.Side], ScalarType.Byte));
         return net.Probabilities(image)[0].to_type(ScalarType.Float64).data<double>().ToArray();
     }
-
-    private static string Name(DataSplit split) => split.ToString().ToLowerInvariant();
 }

@@ -58,7 +58,7 @@ public sealed record EvaluationReport(
             ["confusion_matrix"] = Path.Combine(outDir, ConfusionMatrixPng),
             ["misclassified"] = Path.Combine(outDir, MisclassifiedPng),
         };
-        string splitName = options.Split.ToString().ToLowerInvariant();
+        string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files["confusion_matrix"],
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
         SaveMisclassified(images, predictions, model.ClassNames, files["misclassified"], splitName);

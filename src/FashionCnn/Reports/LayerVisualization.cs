@@ -104,25 +104,23 @@ public static class LayerVisualization
             var splits = BookSplits.Load(options.DataDir);
             var images = options.Split == DataSplit.Train ? splits.Data.Train : splits[options.Split];
             if (options.Sample < 0 || options.Sample >= images.Count)
-                throw new FashionCnnException($"--sample {options.Sample} is outside the {images.Count:N0} images of {Name(options.Split)} (0–{images.Count - 1}).");
+                throw new FashionCnnException($"--sample {options.Sample} is outside the {images.Count:N0} images of {options.Split.Name()} (0–{images.Count - 1}).");
             string className = model.ClassNames[images.Labels[options.Sample]];
-            string sample = $"{Name(options.Split)}[{options.Sample}]";
+            string sample = $"{options.Split.Name()}[{options.Sample}]";
             byte[] bytes = images.Image(options.Sample).ToArray();
             float[] pixels = bytes.Select(p => (float)p).ToArray();
 
-            ImageGrid.Save(Out("sample", $"sample-{Name(options.Split)}-{options.Sample}.png"), $"{sample}: {className}",
+            ImageGrid.Save(Out("sample", $"sample-{options.Split.Name()}-{options.Sample}.png"), $"{sample}: {className}",
                 [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
                 sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
-            ImageGrid.Save(Out("feature_maps", $"{layer.Name}-feature-maps-{Name(options.Split)}-{options.Sample}.png"),
+            ImageGrid.Save(Out("feature_maps", $"{layer.Name}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
         }
 
         return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
     }
-
-    private static string Name(DataSplit split) => split.ToString().ToLowerInvariant();
 
     private static IEnumerable<string> Drawable(ModelSpec spec) =>
         spec.Layers.Select((l, i) => (l, i)).Where(p => p.l is not (Flatten or Dropout)).Select(p => $"{p.i} {p.l.Name} ({p.l.KerasClass})");

@@ -75,18 +75,7 @@ public static class Benchmark
 
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, 1000 * trainSeconds / done, validation.Count / evalSeconds, firstStep,
-                PeakResidentMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done);
+                ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done);
         }
-    }
-
-    /// <summary>The process's peak resident set (VmHWM on Linux; the runtime's peak working set elsewhere).</summary>
-    public static double PeakResidentMegabytes()
-    {
-        const string status = "/proc/self/status";
-        if (File.Exists(status))
-            foreach (string line in File.ReadLines(status))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return double.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
     }
 }

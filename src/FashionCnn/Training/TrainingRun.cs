@@ -257,7 +257,7 @@ public static class TrainingRun
             interrupted = result?.Interrupted,
             // Resident memory after each epoch: flat when every step's tensors are freed (one dispose scope per step).
             resident_mb_per_epoch = result?.ResidentMegabytesPerEpoch,
-            peak_resident_mb = ended is null ? (double?)null : Math.Round(Benchmark.PeakResidentMegabytes(), 1),
+            peak_resident_mb = ended is null ? (double?)null : Math.Round(ResidentMemory.PeakMegabytes(), 1),
             live_tensors_per_epoch = result?.LiveTensorsPerEpoch,
         };
         AtomicFile.WriteAllText(path, JsonFormat.Serialize(record));
