@@ -6,7 +6,7 @@ using FashionCnn.Cli.Commands;
 // The command line only parses options, calls one library entry point per verb and prints its result.
 // Nothing here touches TorchSharp, so help and parse errors come back without loading libtorch.
 var verbose = new Option<bool>("--verbose") { Description = "Show the full exception, with its stack trace, when something fails.", Recursive = true };
-var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CNN of 혼자 공부하는 머신러닝+딥러닝 (chapters 8-2, 8-3), with TorchSharp.")
+var root = new RootCommand("Train, evaluate, export and look inside Keras Sequential models on Fashion-MNIST, as in 혼자 공부하는 머신러닝+딥러닝 (chapters 7-1 to 8-3), with TorchSharp.")
 {
     TrainCommand.Create(),
     EvaluateCommand.Create(),
@@ -19,7 +19,13 @@ var root = new RootCommand("Train, evaluate and look inside the Fashion-MNIST CN
     verbose,
 };
 
-ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+if (args.Length == 0)
+{
+    // No verb is a usage error: show what there is, and say so with the exit code.
+    root.Parse(["--help"]).Invoke();
+    return ExitCodes.BadInput;
+}
+ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // One line for the user, like any Unix tool, rather than the errors followed by the whole help page.

@@ -10,20 +10,23 @@ internal static class BenchCommand
     {
         var defaults = new BenchmarkOptions();
         var steps = new Option<int>("--steps") { Description = "Timed training steps (after a warm-up of 20).", DefaultValueFactory = _ => defaults.Steps }.AtLeast(1);
-        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, "Images per training step.");
+        var architecture = CommonOptions.Architecture("The model to time: a bundled architecture, a Keras JSON config or a model file (default: the book's CNN).");
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.TrainingOptions.MaxBatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
-        var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }.AtLeast(1);
+        var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
+            .Between(1, Training.Evaluation.MaxBatchSize);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var dataDir = CommonOptions.DataDir();
         var command = new Command("bench", "Measure training throughput, evaluation throughput, time to the first step and peak memory, with the real training code.")
         {
-            steps, batchSize, evalBatchSize, threads, device, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, json, dataDir,
         };
         command.SetAction(parsed =>
         {
             var r = Benchmark.Run(new BenchmarkOptions
             {
+                Architecture = parsed.GetValue(architecture),
                 Steps = parsed.GetValue(steps),
                 BatchSize = parsed.GetValue(batchSize),
                 EvalBatchSize = parsed.GetValue(evalBatchSize),

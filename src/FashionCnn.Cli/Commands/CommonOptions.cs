@@ -16,49 +16,72 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model")
     {
-        Description = "Model file: a fashioncnn .safetensors, a Keras .h5 or .keras, or a PyTorch .pt state_dict.",
-        DefaultValueFactory = _ => Path.Combine("models", Checkpoint.FileName),
+        Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict "
+                      + $"(default: {Path.Combine("models", Checkpoint.FileName)}, or {Path.Combine("models", Checkpoint.DenseFileName)} when only that exists).",
+        DefaultValueFactory = _ => DefaultModel(),
         HelpName = "PATH",
     };
 
-    public static Option<DataSplit> Split(DataSplit fallback, string description)
+    /// <summary>What <c>train</c> wrote last into ./models: the CNN's checkpoint, or a dense model's when only that is there.</summary>
+    private static string DefaultModel()
     {
-        var option = new Option<DataSplit>("--split")
+        string cnn = Path.Combine("models", Checkpoint.FileName), dense = Path.Combine("models", Checkpoint.DenseFileName);
+        return !File.Exists(cnn) && File.Exists(dense) ? dense : cnn;
+    }
+
+    public static Option<string?> Architecture(string description) => new("--architecture")
+    {
+        Description = description,
+        HelpName = "NAME|FILE",
+    };
+
+    /// <summary>The --architecture of verbs that read a model: only weights-only files need it.</summary>
+    public static Option<string?> ArchitectureForWeights() => Architecture(
+        "For a weights-only --model (save_weights, a PyTorch state_dict): its architecture, as a bundled name (see 'fashioncnn summary --list'), "
+        + "a Keras JSON config (model.to_json()) or a model file whose layers are used.");
+
+    /// <summary>--split with the same names and meanings in every verb.</summary>
+    public static Option<string> Split(DataSplit fallback, string purpose) =>
+        Choice("--split", $"{purpose}: {DataSplitNames.Help}.", fallback.Name(), [.. DataSplitNames.All]);
+
+    public static Option<string> Device() =>
+        Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", "auto", "auto", "cpu", "cuda");
+
+    /// <summary>
+    /// An option with a fixed set of values: help lists them in lower case, the parser accepts any case and
+    /// gives the value back as help shows it, and anything else is one error listing the values.
+    /// </summary>
+    public static Option<string> Choice(string name, string description, string fallback, params string[] values)
+    {
+        var option = new Option<string>(name)
         {
             Description = description,
             DefaultValueFactory = _ => fallback,
-            CustomParser = result => result.Tokens[0].Value switch
+            HelpName = string.Join('|', values),
+            CustomParser = result =>
             {
-                "train" => DataSplit.Train,
-                "val" => DataSplit.Val,
-                "test" => DataSplit.Test,
-                var other => Fail(result, other),
+                string given = result.Tokens.Count > 0 ? result.Tokens[0].Value : fallback;
+                string? match = values.FirstOrDefault(v => string.Equals(v, given, StringComparison.OrdinalIgnoreCase));
+                if (match is not null) return match;
+                result.AddError($"{name} must be {OneOf(values)} (got {given})");
+                return fallback;
             },
         };
+        option.CompletionSources.Add(values);
         return option;
-
-        static DataSplit Fail(System.CommandLine.Parsing.ArgumentResult result, string value)
-        {
-            result.AddError($"--split must be train, val or test (got {value})");
-            return default;
-        }
     }
 
-    public static Option<string> Device() => new Option<string>("--device")
-    {
-        Description = "auto (CUDA when available), cpu or cuda.",
-        DefaultValueFactory = _ => "auto",
-    }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+    private static string OneOf(string[] values) => values.Length == 1 ? values[0] : $"{string.Join(", ", values[..^1])} or {values[^1]}";
 
-    public static Option<int> BatchSize(int fallback, string description) => new Option<int>("--batch-size")
+    public static Option<int> BatchSize(int fallback, int maximum, string description) => new Option<int>("--batch-size")
     {
         Description = description,
         DefaultValueFactory = _ => fallback,
-    }.AtLeast(1);
+    }.Between(1, maximum);
 
     public static Option<int> Threads() => new Option<int>("--threads")
     {
-        Description = "CPU threads for libtorch (default: this machine's cores).",
+        Description = "CPU threads for libtorch; the default is this machine's number of cores.",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     }.AtLeast(1);
 

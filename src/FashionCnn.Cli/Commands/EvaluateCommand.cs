@@ -12,23 +12,29 @@ internal static class EvaluateCommand
     {
         var defaults = new EvaluateOptions();
         var model = CommonOptions.Model();
-        var split = CommonOptions.Split(DataSplit.Val, "val: the book's 12,000 validation images; test: the 10,000 test images; train: the 48,000 training images.");
+        var architecture = CommonOptions.ArchitectureForWeights();
+        var split = CommonOptions.Split(DataSplit.Val, "The images to evaluate on");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var outDir = new Option<string?>("--out") { Description = "Folder for confusion-matrix.png and misclassified.png (default: beside the model).", HelpName = "DIR" };
-        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, "Images per forward pass.");
+        var outDir = new Option<string?>("--out")
+        {
+            Description = "Folder for MODEL-SPLIT-confusion-matrix.png and MODEL-SPLIT-misclassified.png (default: beside the model).",
+            HelpName = "DIR",
+        };
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.Evaluation.MaxBatchSize, "Images per forward pass.");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
         var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras or PyTorch) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
         {
-            model, split, json, outDir, batchSize, device, threads, dataDir,
+            model, architecture, split, json, outDir, batchSize, device, threads, dataDir,
         };
         command.SetAction(parsed =>
         {
             var report = EvaluationReport.Create(new EvaluateOptions
             {
                 ModelPath = parsed.GetValue(model)!,
-                Split = parsed.GetValue(split),
+                Architecture = parsed.GetValue(architecture),
+                Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 OutDir = parsed.GetValue(outDir),
                 BatchSize = parsed.GetValue(batchSize),
                 Device = parsed.GetValue(device)!,
@@ -52,7 +58,8 @@ internal static class EvaluateCommand
         foreach (var c in report.PerClass)
             text.AppendLine($"{c.Name,-14} {c.Precision,9:F4} {c.Recall,9:F4} {c.F1,9:F4} {c.Support,9}");
         text.AppendLine();
-        foreach (var (what, path) in report.Files) text.AppendLine($"  {what,-17} {CommonOptions.DisplayPath(path)}");
+        text.AppendLine($"  confusion matrix  {CommonOptions.DisplayPath(report.Files.ConfusionMatrix)}");
+        text.AppendLine($"  misclassified     {CommonOptions.DisplayPath(report.Files.Misclassified)}");
         return text.ToString().TrimEnd();
     }
 
@@ -67,6 +74,6 @@ internal static class EvaluateCommand
         count = report.Count,
         per_class = report.PerClass.Select(c => new { @class = c.Class, name = c.Name, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
         confusion_matrix = report.ConfusionMatrix.ToJaggedArray(),
-        files = report.Files,
+        files = new { confusion_matrix = report.Files.ConfusionMatrix, misclassified = report.Files.Misclassified },
     });
 }

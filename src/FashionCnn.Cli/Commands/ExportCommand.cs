@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FashionCnn.Files;
 using FashionCnn.Interop;
 
 namespace FashionCnn.Cli.Commands;
@@ -9,23 +10,22 @@ internal static class ExportCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        var format = new Option<string>("--format")
-        {
-            Description = "pt: torch.load + load_state_dict; safetensors: safetensors.torch.load_file.",
-            DefaultValueFactory = _ => "pt",
-        }.AcceptOnlyFromAmong("pt", "safetensors");
-        var output = new Option<string>("--output") { Description = "The file to write.", Required = true, HelpName = "FILE" };
+        var architecture = CommonOptions.ArchitectureForWeights();
+        var format = CommonOptions.Choice("--format",
+            "pt: torch.load + load_state_dict; safetensors: safetensors.torch.load_file.", "pt", "pt", "safetensors");
+        var output = new Option<string>("--output") { Description = "The file to write (its folder must exist).", Required = true, HelpName = "FILE" };
         var command = new Command("export", "Write a model as a PyTorch state_dict (keys conv2d.weight … dense_1.bias, for a network that flattens with torch.flatten).")
         {
-            model, format, output,
+            model, architecture, format, output,
         };
         command.SetAction(parsed =>
         {
-            string path = parsed.GetValue(model)!, file = parsed.GetValue(output)!;
-            var loaded = ModelFile.Load(path);
+            string path = parsed.GetValue(model)!;
+            string file = OutputFiles.RequireFile(parsed.GetValue(output), "--output");
+            var loaded = ModelFile.Load(path, "--model", parsed.GetValue(architecture));
             using var net = loaded.Net;
             ModelExport.Write(loaded, parsed.GetValue(format) == "pt" ? ExportFormat.Pt : ExportFormat.SafeTensors, file);
-            Console.WriteLine($"Exported {path} ({loaded.Format}) to {file}");
+            Console.WriteLine($"Exported {path} ({loaded.Format}) to {CommonOptions.DisplayPath(file)}");
             return ExitCodes.Success;
         });
         return command;

@@ -14,6 +14,8 @@ internal sealed class KerasProgressBar(TextWriter output, bool interactive) : IT
 
     public void RunStarted(RunDescription run)
     {
+        output.WriteLine($"Model:   {run.Model}, {run.Parameters:N0} parameters, optimizer {run.Optimizer}");
+        if (run.InitFrom is { } initFrom) output.WriteLine($"Weights: from {initFrom}; the optimizer starts fresh.");
         output.WriteLine($"Data:    {run.DataDirectory}");
         output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s)");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
@@ -43,7 +45,7 @@ internal sealed class KerasProgressBar(TextWriter output, bool interactive) : IT
                       + $" - val_loss: {record.ValLoss:F4} - val_accuracy: {record.ValAccuracy:F4}";
         output.WriteLine(interactive ? $"\r{line}\u001b[K" : line);
         if (outcome.CheckpointSaved) output.WriteLine($"  val_loss improved to {record.ValLoss:F5}: checkpoint saved");
-        if (outcome.StopsTraining) output.WriteLine($"Epoch {record.Epoch}: early stopping");
+        if (outcome.StopsEarly) output.WriteLine($"Epoch {record.Epoch}: early stopping (val_loss did not improve for {outcome.Patience} epochs)");
     }
 
     private void Header(int epoch, int epochs)

@@ -15,6 +15,16 @@ internal static class OptionRules
         return option;
     }
 
+    public static Option<T> Between<T>(this Option<T> option, T minimum, T maximum) where T : IComparable<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out T? value) && (value!.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0))
+                result.AddError($"{option.Name} must be between {minimum} and {maximum} (got {value})");
+        });
+        return option;
+    }
+
     public static Option<double> Positive(this Option<double> option)
     {
         option.Validators.Add(result =>

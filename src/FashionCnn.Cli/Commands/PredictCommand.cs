@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FashionCnn.Data;
-using FashionCnn.Plotting;
 using FashionCnn.Prediction;
 
 namespace FashionCnn.Cli.Commands;
@@ -13,23 +12,17 @@ internal static class PredictCommand
         var defaults = new PredictOptions();
         var files = new Argument<string[]>("images") { Description = "PNG or JPEG pictures to classify.", Arity = ArgumentArity.ZeroOrMore };
         var model = CommonOptions.Model();
+        var architecture = CommonOptions.ArchitectureForWeights();
         var index = new Option<int?>("--index") { Description = "Classify this image of --split instead of files (the book: --index 0 --split val).", HelpName = "N" };
-        var split = CommonOptions.Split(defaults.Split, "Where --index points: val (the book's 12,000), train (the 48,000 after the split) or test.");
-        var top = new Option<int>("--top") { Description = "How many classes to list per input.", DefaultValueFactory = _ => defaults.Top }.AtLeast(1);
-        top.Validators.Add(result =>
-        {
-            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[0].Value, out int value) && value > 10)
-                result.AddError($"--top must be at most 10 (got {value})");
-        });
+        var split = CommonOptions.Split(defaults.Split, "Where --index points");
+        var top = new Option<int>("--top") { Description = "How many classes to list per input.", DefaultValueFactory = _ => defaults.Top }.Between(1, 10);
         var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per input." };
-        var invert = new Option<string>("--invert")
-        {
-            Description = "Flip grey levels so the garment is light on black as in Fashion-MNIST; auto flips when the picture's border is mostly light.",
-            DefaultValueFactory = _ => "auto",
-        }.AcceptOnlyFromAmong("auto", "yes", "no");
+        var invert = CommonOptions.Choice("--invert",
+            "Flip grey levels so the garment is light on black as in Fashion-MNIST; auto flips when the picture's border is mostly light.",
+            "auto", "auto", "yes", "no");
         var saveProbabilities = new Option<string?>("--save-probabilities")
         {
-            Description = "Draw the ten probabilities as a bar chart (with several inputs, FILE-1.png, FILE-2.png, …).",
+            Description = "Draw the ten probabilities as the book's bar chart (with several inputs, FILE-1.png, FILE-2.png, …).",
             HelpName = "FILE.png",
         };
         var showInput = new Option<string?>("--show-input")
@@ -40,10 +33,16 @@ internal static class PredictCommand
         var dataDir = CommonOptions.DataDir();
         var command = new Command("predict", "Classify your own photos (PNG, JPEG) or images of the data set, with the top classes and their probabilities.")
         {
-            files, model, index, split, top, json, invert, saveProbabilities, showInput, dataDir,
+            files, model, architecture, index, split, top, json, invert, saveProbabilities, showInput, dataDir,
         };
         command.Validators.Add(result =>
         {
+            // The images argument takes any word; one that looks like an option is a typo, not a picture (./--name for such a file).
+            if (result.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
+            {
+                result.AddError($"Unrecognized command or argument '{unknown}'");
+                return;
+            }
             bool hasFiles = result.GetValue(files) is { Length: > 0 }, hasIndex = result.GetValue(index) is not null;
             if (hasFiles == hasIndex)
                 result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");
@@ -53,39 +52,29 @@ internal static class PredictCommand
             var outcomes = Predictor.Run(new PredictOptions
             {
                 ModelPath = parsed.GetValue(model)!,
+                Architecture = parsed.GetValue(architecture),
                 Files = parsed.GetValue(files) ?? [],
                 Index = parsed.GetValue(index),
-                Split = parsed.GetValue(split),
+                Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 Top = parsed.GetValue(top),
                 Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+                SaveProbabilities = parsed.GetValue(saveProbabilities),
+                ShowInput = parsed.GetValue(showInput),
                 DataDir = parsed.GetValue(dataDir),
             });
-            var usable = outcomes.Where(o => !o.Failed).ToList();
-            for (int i = 0; i < usable.Count; i++)
-            {
-                var outcome = usable[i];
-                if (parsed.GetValue(saveProbabilities) is { } chart)
-                    ProbabilityChart.Save(outcome.Probabilities, FashionClasses.Names, Numbered(chart, i, usable.Count),
-                        $"{Path.GetFileName(outcome.Input)}: {outcome.Top[0].Name} ({outcome.Top[0].Probability:P1})");
-                if (parsed.GetValue(showInput) is { } seen)
-                    GreyPng.Save(outcome.Seen!.Pixels, ImagePreprocessing.Side, ImagePreprocessing.Side, Numbered(seen, i, usable.Count));
-            }
-
             if (parsed.GetValue(json)) Console.WriteLine(ToJson(outcomes));
-            else foreach (var outcome in usable) Console.WriteLine(ToText(outcome));
+            else foreach (var outcome in outcomes.Where(o => !o.Failed)) Console.WriteLine(ToText(outcome));
             foreach (var failed in outcomes.Where(o => o.Failed)) Console.Error.WriteLine($"fashioncnn: {failed.Error}");
             return outcomes.Any(o => o.Failed) ? ExitCodes.BadInput : ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Numbered(string path, int index, int count) =>
-        count == 1 ? path : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{index + 1}{Path.GetExtension(path)}");
-
     private static string ToText(PredictionOutcome outcome)
     {
         string label = outcome.Label is { } l ? $" (true: {l.Name})" : outcome.Seen!.Inverted ? " (inverted: light background)" : "";
-        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {p.Name,-12} {p.Probability,8:P2}");
+        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {p.Name,-12} {p.Probability,8:P2}")
+            .Concat(outcome.Written.Select(path => $"  wrote {CommonOptions.DisplayPath(path)}"));
         return $"{outcome.Input}{label}\n{string.Join('\n', lines)}";
     }
 
@@ -97,5 +86,6 @@ internal static class PredictCommand
             predictions = o.Top.Select(p => new { @class = p.Class, name = p.Name, probability = p.Probability }),
             label = o.Label is { } l ? new { @class = l.Class, name = l.Name } : null,
             inverted = o.Seen!.Inverted,
+            files = o.Written,
         }));
 }

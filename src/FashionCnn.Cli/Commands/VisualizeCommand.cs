@@ -17,17 +17,17 @@ internal static class VisualizeCommand
             HelpName = "N|NAME",
         };
         var model = CommonOptions.Model();
+        var architecture = CommonOptions.ArchitectureForWeights();
         var sample = new Option<int>("--sample") { Description = "Index of the image whose feature maps are drawn.", DefaultValueFactory = _ => defaults.Sample }.AtLeast(0);
-        var split = CommonOptions.Split(defaults.Split,
-            "Where --sample points: train = the 60,000 training images in file order (sample 0 is the book's ankle boot), val = the book's 12,000 validation images, test = the 10,000 test images.");
-        var outDir = new Option<string>("--out") { Description = "Folder for the PNGs.", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
+        var split = CommonOptions.Split(defaults.Split, "Where --sample points (train-input 0 is the ankle boot of the book's figures)");
+        var outDir = new Option<string>("--out") { Description = "Folder for the PNGs (created when missing).", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
         var vmin = new Option<double>("--vmin") { Description = "Lower end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMin };
         var vmax = new Option<double>("--vmax") { Description = "Upper end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMax };
         var seed = new Option<int>("--seed") { Description = "Seed of the untrained (freshly initialised) comparison.", DefaultValueFactory = _ => defaults.Seed };
         var dataDir = CommonOptions.DataDir();
         var command = new Command("visualize", "Draw a layer: kernels trained vs untrained and their histograms (Conv2D), the weight matrix (Dense), the feature maps of one image.")
         {
-            layer, model, sample, split, outDir, vmin, vmax, seed, dataDir,
+            layer, model, architecture, sample, split, outDir, vmin, vmax, seed, dataDir,
         };
         command.SetAction(parsed =>
         {
@@ -35,8 +35,9 @@ internal static class VisualizeCommand
             {
                 Layer = parsed.GetValue(layer)!,
                 ModelPath = parsed.GetValue(model)!,
+                Architecture = parsed.GetValue(architecture),
                 Sample = parsed.GetValue(sample),
-                Split = parsed.GetValue(split),
+                Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 OutDir = parsed.GetValue(outDir)!,
                 VMin = parsed.GetValue(vmin),
                 VMax = parsed.GetValue(vmax),
@@ -51,7 +52,7 @@ internal static class VisualizeCommand
             }
             if (result.Untrained is { } untrained)
                 Console.WriteLine($"  untrained: mean {untrained.Mean:F4}  std {untrained.Std:F4}  (glorot uniform, seed {parsed.GetValue(seed)})");
-            foreach (var (what, path) in result.Files) Console.WriteLine($"  {what,-28} {CommonOptions.DisplayPath(path)}");
+            foreach (var (what, path) in result.Files) Console.WriteLine($"  {what,-30} {CommonOptions.DisplayPath(path)}");
             return ExitCodes.Success;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using FashionCnn.Data;
+using FashionCnn.Files;
 using FashionCnn.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,15 +11,20 @@ namespace FashionCnn.Checkpoints;
 /// <summary>A model ready to run: the network (in eval mode), its class names, what the file says about it, and which format it came from.</summary>
 public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Metadata, string Format)
 {
-    /// <summary>Checks that the model reads 28×28 grey images and scores the ten Fashion-MNIST classes.</summary>
-    public LoadedModel RequireFashionMnist(string source)
+    /// <summary>
+    /// Checks that a model reads the 784 pixels of a Fashion-MNIST image (as (28, 28, 1), (28, 28), (784,) or any
+    /// shape numpy's reshape gives them) and scores the ten classes with a softmax (or returns the logits).
+    /// </summary>
+    public static void RequireFashionMnist(ModelSpec spec, string source)
     {
-        var expected = new TensorShape(28, 28, 1);
-        if (!Net.Spec.InputShape.Equals(expected))
-            throw new FashionCnnException($"{source}: the model takes {Net.Spec.InputShape} input; Fashion-MNIST images are {expected}.");
-        if (Net.Spec.OutputUnits != FashionClasses.Count)
-            throw new FashionCnnException($"{source}: the model scores {Net.Spec.OutputUnits} classes; Fashion-MNIST has {FashionClasses.Count}.");
-        return this;
+        if (spec.InputShape.ElementCount != LabeledImages.PixelsPerImage)
+            throw new FashionCnnException(
+                $"{source}: the model takes {spec.InputShape} input ({spec.InputShape.ElementCount:N0} values); a Fashion-MNIST image is 28×28 = 784 pixels, as (28, 28, 1), (28, 28) or (784,).");
+        if (spec.OutputUnits != FashionClasses.Count)
+            throw new FashionCnnException($"{source}: the model outputs {spec.OutputShape}; scoring the {FashionClasses.Count} Fashion-MNIST classes needs (None, {FashionClasses.Count}).");
+        if (spec.FinalActivation is Activation.Relu or Activation.Sigmoid or Activation.Tanh)
+            throw new FashionCnnException(
+                $"{source}: the last layer ends in {spec.FinalActivation.ToString()!.ToLowerInvariant()}; class scores need softmax (or linear logits).");
     }
 }
 
@@ -29,7 +35,13 @@ public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassN
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The best checkpoint of a CNN, named after the book's best-cnn-model.h5 (chapter 8-2).</summary>
     public const string FileName = "best-cnn-model.safetensors";
+
+    /// <summary>The best checkpoint of a model without convolutions, named after the book's best-model.h5 (chapter 7-3).</summary>
+    public const string DenseFileName = "best-model.safetensors";
+
+    public static string FileNameFor(ModelSpec spec) => spec.HasConvolution ? FileName : DenseFileName;
     public const string FormatKey = "format", FormatValue = "fashioncnn/1";
     public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version";
 
@@ -74,29 +86,35 @@ public static class Checkpoint
     }
 
     /// <summary>Reads a fashioncnn checkpoint and builds its network on <paramref name="device"/>.</summary>
-    public static LoadedModel Load(string path, Device? device = null)
+    public static LoadedModel Load(string path, Device? device = null) => FromFile(SafeTensors.Read(path), Path.GetFileName(path), device);
+
+    /// <summary>The network of a checkpoint already read.</summary>
+    public static LoadedModel FromFile(SafeTensorsFile file, string name, Device? device = null)
     {
-        string name = Path.GetFileName(path);
-        var file = SafeTensors.Read(path);
         if (!file.Metadata.TryGetValue(ModelConfigKey, out string? config))
             throw new FashionCnnException($"{name}: safetensors file without a fashioncnn model config in its metadata.");
         return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+    }
+
+    /// <summary>The class names a file's metadata gives (one per output unit, none empty), or Fashion-MNIST's.</summary>
+    private static string[] ClassNames(IReadOnlyDictionary<string, string> metadata, ModelSpec spec, string source)
+    {
+        if (!metadata.TryGetValue(ClassNamesKey, out string? text)) return [.. FashionClasses.Names];
+        string[]? names;
+        try { names = JsonSerializer.Deserialize<string[]>(text); }
+        catch (JsonException e) { throw new FashionCnnException($"{source}: class_names in the metadata is not a JSON list of strings.", e); }
+        if (names is null || names.Any(string.IsNullOrWhiteSpace))
+            throw new FashionCnnException($"{source}: class_names in the metadata is not a list of names.");
+        if (spec.OutputUnits > 0 && names.Length != spec.OutputUnits)
+            throw new FashionCnnException($"{source}: class_names lists {names.Length} names for the model's {spec.OutputUnits} outputs.");
+        return names;
     }
 
     /// <summary>The network for <paramref name="spec"/> with <paramref name="weights"/> loaded, in eval mode on <paramref name="device"/>.</summary>
     public static LoadedModel Build(ModelSpec spec, IReadOnlyList<NamedTensor> weights, IReadOnlyDictionary<string, string> metadata,
         string format, string source, Device? device = null)
     {
-        string[] classNames = [.. FashionClasses.Names];
-        try
-        {
-            if (metadata.TryGetValue(ClassNamesKey, out string? names))
-                classNames = JsonSerializer.Deserialize<string[]>(names) ?? classNames;
-        }
-        catch (JsonException e)
-        {
-            throw new FashionCnnException($"{source}: class_names in the metadata is not a JSON list of strings.", e);
-        }
+        string[] classNames = ClassNames(metadata, spec, source);
 
         var net = new SequentialNet(spec);
         try

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FashionCnn.Files;
 
 namespace FashionCnn.Checkpoints;
 
@@ -12,7 +13,9 @@ public sealed record NamedTensor(string Name, long[] Shape, float[] Values)
     /// <summary>A copy of <paramref name="tensor"/>'s values on the host.</summary>
     public static NamedTensor From(string name, TorchSharp.torch.Tensor tensor)
     {
-        using var host = tensor.detach().cpu().contiguous();
+        // detach, cpu and contiguous may each make a new handle; the scope frees every one of them.
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var host = tensor.detach().cpu().contiguous();
         return new NamedTensor(name, host.shape, host.data<float>().ToArray());
     }
 }
@@ -79,22 +82,14 @@ public static class SafeTensors
         foreach (var tensor in list) output.Write(MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
     }
 
-    public static SafeTensorsFile Read(string path)
-    {
-        string name = Path.GetFileName(path);
-        byte[] content;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new FashionCnnException($"{name}: file not found at {path}.");
-            if (info.Length > MaxFileBytes) throw new FashionCnnException($"{name}: {info.Length} bytes is too large for a model of this tool.");
-            content = File.ReadAllBytes(path);
-        }
-        catch (IOException e) { throw new FashionCnnException($"{name}: cannot read ({e.Message.TrimEnd('.')}).", e); }
-        catch (UnauthorizedAccessException e) { throw new FashionCnnException($"{name}: permission denied ({path}).", e); }
-        return Parse(content, name);
-    }
+    public static SafeTensorsFile Read(string path, string option = "--model") =>
+        Parse(InputFiles.ReadAllBytes(path, MaxFileBytes, option), Path.GetFileName(path));
 
+    /// <summary>
+    /// Parses and checks a whole file: a strict UTF-8 JSON header without repeated keys, every entry with a known
+    /// dtype, a shape and two offsets, and the tensors' byte ranges tiling the data exactly, with neither overlaps
+    /// nor holes (what the format requires and the reference implementation enforces).
+    /// </summary>
     public static SafeTensorsFile Parse(byte[] content, string name)
     {
         if (content.Length < 8) throw Corrupt(name, "shorter than the 8-byte header length");
@@ -107,49 +102,64 @@ public static class SafeTensors
         {
             // Strict UTF-8 first: the JSON reader would otherwise fail later, on first access to a bad string.
             string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content, 8, (int)headerLength);
-            header = JsonNode.Parse(text)?.AsObject() ?? throw Corrupt(name, "empty header");
+            header = JsonFormat.ParseStrict(text) as JsonObject ?? throw Corrupt(name, "the header is not a JSON object");
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or DecoderFallbackException)
+        catch (Exception e) when (e is JsonException or DecoderFallbackException)
         {
-            throw Corrupt(name, "header is not a UTF-8 JSON object");
+            throw Corrupt(name, e is JsonException && e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+                ? "the header repeats a key" : "the header is not UTF-8 JSON");
         }
 
         long dataStart = 8 + (long)headerLength, dataLength = content.Length - dataStart;
         var metadata = new Dictionary<string, string>();
-        var tensors = new List<(long Begin, NamedTensor Tensor)>();
+        var tensors = new List<(long Begin, long End, NamedTensor Tensor)>();
         foreach (var (key, node) in header)
         {
-            try
+            if (key == MetadataKey)
             {
-                if (key == MetadataKey)
-                {
-                    foreach (var (metaKey, value) in node!.AsObject()) metadata[metaKey] = value!.GetValue<string>();
-                    continue;
-                }
-                string dtype = node!["dtype"]!.GetValue<string>();
-                if (dtype != "F32") throw new FashionCnnException($"{name}: tensor {key} is {dtype}; only F32 is supported.");
-                long[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                long[] offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                long count = 1;
-                foreach (long d in shape)
-                {
-                    if (d < 0 || (d > 0 && count > dataLength / d)) throw Corrupt(name, $"tensor {key} has an impossible shape");
-                    count *= d;
-                }
-                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength
-                    || offsets[1] - offsets[0] != count * sizeof(float))
-                    throw Corrupt(name, $"tensor {key} has offsets that do not match its shape or the file");
-                var values = new float[count];
-                content.AsSpan((int)(dataStart + offsets[0]), (int)(count * sizeof(float))).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-                tensors.Add((offsets[0], new NamedTensor(key, shape, values)));
+                if (node is not JsonObject meta) throw Corrupt(name, "__metadata__ is not an object");
+                foreach (var (metaKey, value) in meta)
+                    metadata[metaKey] = value is JsonValue v && v.TryGetValue(out string? text) ? text : throw Corrupt(name, $"__metadata__ value {metaKey} is not a string");
+                continue;
             }
-            catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
-            {
-                throw Corrupt(name, $"entry {key} is malformed");
-            }
+            var (begin, end, tensor) = Entry(key, node, content, dataStart, dataLength, name);
+            tensors.Add((begin, end, tensor));
         }
+        long expected = 0;
+        foreach (var (begin, end, tensor) in tensors.OrderBy(t => t.Begin).ThenBy(t => t.End))
+        {
+            if (begin != expected)
+                throw Corrupt(name, begin < expected ? $"tensor {tensor.Name} overlaps the one before it" : $"a gap of {begin - expected} bytes before tensor {tensor.Name}");
+            expected = end;
+        }
+        if (expected != dataLength) throw Corrupt(name, $"{dataLength - expected} bytes after the last tensor");
         return new SafeTensorsFile(tensors.OrderBy(t => t.Begin).Select(t => t.Tensor).ToList(), metadata);
     }
+
+    private static (long Begin, long End, NamedTensor Tensor) Entry(string key, JsonNode? node, byte[] content, long dataStart, long dataLength, string name)
+    {
+        if (node is not JsonObject entry || entry["dtype"] is not JsonValue dtypeNode || !dtypeNode.TryGetValue(out string? dtype)
+            || entry["shape"] is not JsonArray shapeNode || entry["data_offsets"] is not JsonArray offsetNode)
+            throw Corrupt(name, $"entry {key} lacks a dtype, shape or data_offsets");
+        if (dtype != "F32") throw new FashionCnnException($"{name}: tensor {key} is {dtype}; only F32 is supported.");
+        long[] shape = Longs(shapeNode, key, name);
+        long[] offsets = Longs(offsetNode, key, name);
+        long count = 1;
+        foreach (long d in shape)
+        {
+            if (d < 0 || (d > 0 && count > dataLength / d)) throw Corrupt(name, $"tensor {key} has an impossible shape");
+            count *= d;
+        }
+        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength
+            || offsets[1] - offsets[0] != count * sizeof(float))
+            throw Corrupt(name, $"tensor {key} has offsets that do not match its shape or the file");
+        var values = new float[count];
+        content.AsSpan((int)(dataStart + offsets[0]), (int)(count * sizeof(float))).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        return (offsets[0], offsets[1], new NamedTensor(key, shape, values));
+    }
+
+    private static long[] Longs(JsonArray array, string key, string name) =>
+        array.Select(d => d is JsonValue v && v.TryGetValue(out long n) ? n : throw Corrupt(name, $"entry {key} has a non-integer shape or offset")).ToArray();
 
     private static FashionCnnException Corrupt(string name, string what) => new($"{name}: not a valid safetensors file ({what}).");
 }

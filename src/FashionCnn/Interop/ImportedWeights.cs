@@ -22,13 +22,13 @@ public static class ImportedWeights
 
     /// <summary>Converts the Dense-after-Flatten weight from this tool's (H, W, C) column order to PyTorch's (C, H, W).</summary>
     public static IReadOnlyList<NamedTensor> ToChannelsFirstFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights) =>
-        ReorderFlattenedDense(spec, weights, toChannelsFirst: true);
+        ReorderFlattenedDense(spec, weights, toChannelsFirst: true, "model");
 
     /// <summary>Converts the Dense-after-Flatten weight from PyTorch's (C, H, W) column order to this tool's (H, W, C).</summary>
-    public static IReadOnlyList<NamedTensor> ToChannelsLastFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights) =>
-        ReorderFlattenedDense(spec, weights, toChannelsFirst: false);
+    public static IReadOnlyList<NamedTensor> ToChannelsLastFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights, string source) =>
+        ReorderFlattenedDense(spec, weights, toChannelsFirst: false, source);
 
-    private static IReadOnlyList<NamedTensor> ReorderFlattenedDense(ModelSpec spec, IReadOnlyList<NamedTensor> weights, bool toChannelsFirst)
+    private static IReadOnlyList<NamedTensor> ReorderFlattenedDense(ModelSpec spec, IReadOnlyList<NamedTensor> weights, bool toChannelsFirst, string source)
     {
         var shapes = spec.Shapes();
         var result = weights.ToList();
@@ -45,22 +45,25 @@ public static class ImportedWeights
             for (int k = j + 1; k < i; k++)
                 if (shapes[k].Layer is BatchNormalization norm)
                     foreach (string part in new[] { "weight", "bias", "running_mean", "running_var" })
-                        Reorder(result, $"{norm.Name}.{part}", 1, h, w, c, toChannelsFirst);
-            Reorder(result, dense.Name + ".weight", null, h, w, c, toChannelsFirst);
+                        Reorder(result, $"{norm.Name}.{part}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
+            Reorder(result, dense.Name + ".weight", [dense.Units, (long)h * w * c], h, w, c, toChannelsFirst, source);
         }
         return result;
     }
 
     /// <summary>
-    /// Reorders the flattened-image axis (the last) of one tensor between (H, W, C) and (C, H, W) order;
-    /// <paramref name="rows"/> is the number of rows before it (a Dense kernel's outputs; 1 for a vector).
+    /// Reorders the flattened-image axis (the last) of one tensor between (H, W, C) and (C, H, W) order. A tensor
+    /// of another shape than <paramref name="expected"/> is an error naming it, both shapes and the file.
     /// </summary>
-    private static void Reorder(List<NamedTensor> weights, string name, long? rows, int h, int w, int c, bool toChannelsFirst)
+    private static void Reorder(List<NamedTensor> weights, string name, long[] expected, int h, int w, int c, bool toChannelsFirst, string source)
     {
         int index = weights.FindIndex(t => t.Name == name);
         if (index < 0) return;
         var weight = weights[index];
-        long outputs = rows ?? weight.Shape[0];
+        if (!weight.Shape.SequenceEqual(expected))
+            throw new FashionCnnException(
+                $"{source}: tensor {name} has shape ({string.Join(", ", weight.Shape)}), the model needs ({string.Join(", ", expected)}).");
+        long outputs = expected.Length == 2 ? expected[0] : 1;
         using var scope = NewDisposeScope();
         var t = tensor(weight.Values, weight.Shape);
         var reordered = toChannelsFirst

@@ -1,5 +1,7 @@
 using System.IO.Compression;
+using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 using FashionCnn.Model;
 using PureHDF;
 
@@ -9,135 +11,135 @@ namespace FashionCnn.Interop;
 public sealed record ImportedModel(ModelSpec Spec, IReadOnlyList<NamedTensor> Weights, string Format);
 
 /// <summary>
-/// Reads Keras models: the HDF5 <c>.h5</c> of TF 2.x / Keras 2 (<c>model_config</c> attribute, weights under
-/// <c>model_weights/&lt;layer&gt;/&lt;layer&gt;/kernel:0</c>) and the Keras 3 <c>.keras</c> zip (<c>config.json</c>,
-/// <c>model.weights.h5</c> with weights under <c>layers/&lt;name&gt;/vars/&lt;i&gt;</c>), with PureHDF.
+/// Reads Keras files with PureHDF, as Keras' own loader of the version that wrote them does:
+/// <list type="bullet">
+/// <item>HDF5 from <c>model.save('x.h5')</c> (Keras 2, and Keras 3's legacy format): the <c>model_config</c>
+/// attribute and the legacy weights under <c>model_weights</c> (<see cref="KerasLegacyWeights"/>);</item>
+/// <item>HDF5 from <c>save_weights</c>: legacy (<c>layer_names</c> at the root) or saving_lib (<c>layers/…</c>,
+/// <c>_layer_checkpoint_dependencies…</c>) weights only, with the architecture given separately;</item>
+/// <item>the <c>.keras</c> zip of Keras 2.13 and later: <c>config.json</c>, <c>metadata.json</c> and
+/// <c>model.weights.h5</c> (<see cref="KerasSavingLibWeights"/>).</item>
+/// </list>
 /// </summary>
 public static class KerasModelFile
 {
-    /// <summary>Keras' variable names per layer class, in the order Keras 3 numbers them in vars/.</summary>
-    private static readonly string[] KernelAndBias = ["kernel", "bias"];
-    private static readonly string[] BatchNormVariables = ["gamma", "beta", "moving_mean", "moving_variance"];
+    /// <summary>A model config is kilobytes; a weights file of the largest model this tool builds is 400 MB plus the optimizer's state.</summary>
+    private const long MaxWeightsBytes = 1L << 30;
 
-    public static ImportedModel ReadH5(string path)
+    public static ImportedModel ReadH5(string path, ModelSpec? architecture, string architectureSource)
     {
         string name = Path.GetFileName(path);
         return Guard(name, "Keras HDF5", () =>
         {
             using var file = H5File.OpenRead(path);
-            if (!file.AttributeExists("model_config"))
-                throw new FashionCnnException($"{name}: HDF5 file without a Keras model_config (a weights-only file lacks the architecture; save with model.save).");
-            var spec = KerasModelConfig.Parse(file.Attribute("model_config").Read<string>(), name);
-            if (!file.LinkExists("model_weights"))
-                throw new FashionCnnException($"{name}: Keras HDF5 file without model_weights.");
-            var weightsGroup = file.Group("model_weights");
-            string version = file.AttributeExists("keras_version") ? file.Attribute("keras_version").Read<string>() : "2";
-
-            var weights = new List<NamedTensor>();
-            foreach (var layer in spec.Layers)
+            string? config = KerasHdf5.String(file, "model_config");
+            string version = KerasHdf5.String(file, "keras_version") ?? "2";
+            if (config is not null)
             {
-                string[] variables = VariableNames(layer);
-                if (variables.Length == 0) continue;
-                if (!weightsGroup.LinkExists(layer.Name))
-                    throw new FashionCnnException($"{name}: no weights for layer {layer.Name} ({layer.KerasClass}).");
-                var layerGroup = weightsGroup.Group(layer.Name);
-                string[] stored = layerGroup.AttributeExists("weight_names")
-                    ? layerGroup.Attribute("weight_names").Read<string[]>()
-                    : [];
-                foreach (string variable in variables)
-                {
-                    // weight_names lists paths such as "conv2d/kernel:0" relative to the layer's group.
-                    string? entry = stored.FirstOrDefault(n => n.EndsWith("/" + variable + ":0", StringComparison.Ordinal))
-                                    ?? (layerGroup.LinkExists($"{layer.Name}/{variable}:0") ? $"{layer.Name}/{variable}:0" : null);
-                    if (entry is null)
-                        throw new FashionCnnException($"{name}: layer {layer.Name} ({layer.KerasClass}) has no {variable} weight.");
-                    var dataset = layerGroup.Dataset(entry);
-                    weights.Add(Convert(layer, variable, ToLongs(dataset.Space.Dimensions), ReadFloats(dataset, layer, variable, name)));
-                }
+                RequireNoArchitecture(architecture, name);
+                var spec = KerasModelConfig.Parse(config, name);
+                var weightsGroup = KerasHdf5.GroupOrNull(file, "model_weights")
+                    ?? throw new FashionCnnException($"{name}: Keras HDF5 file without model_weights.");
+                return new ImportedModel(spec, KerasLegacyWeights.Read(weightsGroup, spec, name), $"Keras {version} HDF5");
             }
-            return new ImportedModel(spec, weights, $"Keras {version} HDF5");
+            if (KerasLegacyWeights.IsWeightsGroup(file))
+            {
+                var spec = RequireArchitecture(architecture, name);
+                return new ImportedModel(spec, KerasLegacyWeights.Read(file, spec, name), $"Keras {version} HDF5 weights + {architectureSource}");
+            }
+            if (KerasSavingLibWeights.IsWeightsFile(file))
+            {
+                var spec = RequireArchitecture(architecture, name);
+                return new ImportedModel(spec, KerasSavingLibWeights.Read(file, spec, null, name), $"Keras .weights.h5 + {architectureSource}");
+            }
+            throw new FashionCnnException($"{name}: an HDF5 file, but neither a Keras model (model_config) nor Keras weights (layer_names, layers/).");
         });
     }
 
-    public static ImportedModel ReadKeras(string path)
+    public static ImportedModel ReadKeras(string path, ModelSpec? architecture)
     {
         string name = Path.GetFileName(path);
-        return Guard(name, "Keras 3 .keras", () =>
+        return Guard(name, "Keras .keras", () =>
         {
             using var zip = ZipFile.OpenRead(path);
             var configEntry = zip.GetEntry("config.json")
-                ?? throw new FashionCnnException($"{name}: zip file without config.json; not a Keras 3 .keras file.");
+                ?? throw new FashionCnnException($"{name}: zip file without config.json; not a Keras .keras file.");
             var weightsEntry = zip.GetEntry("model.weights.h5")
                 ?? throw new FashionCnnException($"{name}: .keras file without model.weights.h5.");
-            string config;
-            using (var reader = new StreamReader(configEntry.Open())) config = reader.ReadToEnd();
-            var spec = KerasModelConfig.Parse(config, name);
+            RequireNoArchitecture(architecture, name);
+            var spec = KerasModelConfig.Parse(ReadText(configEntry, ArchitectureSource.KerasJsonLimit, name), name);
+            string? version = zip.GetEntry("metadata.json") is { } metadata ? KerasVersion(ReadText(metadata, 1 << 20, name)) : null;
 
-            // PureHDF needs a seekable stream; the weights of this model are a few MB.
-            var buffer = new MemoryStream();
-            using (var entry = weightsEntry.Open()) entry.CopyTo(buffer);
-            buffer.Position = 0;
-            using var file = H5File.Open(buffer, leaveOpen: false);
-            var weights = new List<NamedTensor>();
-            foreach (var layer in spec.Layers)
-            {
-                string[] variables = VariableNames(layer);
-                for (int i = 0; i < variables.Length; i++)
-                {
-                    string entryPath = $"layers/{layer.Name}/vars/{i}";
-                    if (!file.LinkExists(entryPath))
-                        throw new FashionCnnException($"{name}: layer {layer.Name} ({layer.KerasClass}) has no {variables[i]} weight ({entryPath}).");
-                    var dataset = file.Dataset(entryPath);
-                    weights.Add(Convert(layer, variables[i], ToLongs(dataset.Space.Dimensions), ReadFloats(dataset, layer, variables[i], name)));
-                }
-            }
-            return new ImportedModel(spec, weights, "Keras 3 .keras");
+            using var file = H5File.Open(ReadBytes(weightsEntry, MaxWeightsBytes, name), leaveOpen: false);
+            return new ImportedModel(spec, KerasSavingLibWeights.Read(file, spec, version, name), $"Keras {version ?? "3"} .keras");
         });
     }
 
-    private static string[] VariableNames(Layer layer) => layer switch
+    /// <summary>The Keras JSON config inside a .keras file, for --architecture.</summary>
+    public static ModelSpec ReadKerasConfig(string path)
     {
-        Conv2D or Dense => KernelAndBias,
-        BatchNormalization => BatchNormVariables,
-        _ => [],
-    };
-
-    /// <summary>One Keras variable in this tool's name and layout.</summary>
-    private static NamedTensor Convert(Layer layer, string variable, long[] shape, float[] values) => (layer, variable) switch
-    {
-        (Conv2D, "kernel") when shape.Length == 4 => ImportedWeights.ConvKernelFromKeras($"{layer.Name}.weight", shape, values),
-        (Dense, "kernel") when shape.Length == 2 => ImportedWeights.DenseKernelFromKeras($"{layer.Name}.weight", shape, values),
-        (_, "kernel") => throw new FashionCnnException($"layer {layer.Name} ({layer.KerasClass}) has a kernel of shape ({string.Join(", ", shape)})."),
-        (_, "bias" or "beta") => new NamedTensor($"{layer.Name}.bias", shape, values),
-        (_, "gamma") => new NamedTensor($"{layer.Name}.weight", shape, values),
-        (_, "moving_mean") => new NamedTensor($"{layer.Name}.running_mean", shape, values),
-        (_, "moving_variance") => new NamedTensor($"{layer.Name}.running_var", shape, values),
-        _ => throw new InvalidOperationException($"no mapping for {variable}"),
-    };
-
-    // Far above any layer this tool runs (the book's largest kernel has 313,600 numbers); a dataset that claims
-    // more has a forged size, and is refused before anything is allocated for it.
-    private const ulong MaxWeightElements = 64UL * 1024 * 1024;
-
-    private static float[] ReadFloats(IH5Dataset dataset, Layer layer, string variable, string name)
-    {
-        ulong count = 1;
-        foreach (ulong d in dataset.Space.Dimensions)
+        string name = Path.GetFileName(path);
+        return Guard(name, "Keras .keras", () =>
         {
-            if (d != 0 && count > MaxWeightElements / d)
-                throw new FashionCnnException($"{name}: the {variable} of layer {layer.Name} declares an impossible size.");
-            count *= d;
-        }
-        if (dataset.Type.Class != H5DataTypeClass.FloatingPoint || dataset.Type.Size != 4)
-            throw new FashionCnnException($"{name}: the {variable} of layer {layer.Name} is not float32.");
-        return dataset.Read<float[]>();
+            using var zip = ZipFile.OpenRead(path);
+            var configEntry = zip.GetEntry("config.json")
+                ?? throw new FashionCnnException($"{name}: zip file without config.json; not a Keras .keras file.");
+            return new ImportedModel(KerasModelConfig.Parse(ReadText(configEntry, ArchitectureSource.KerasJsonLimit, name), name), [], "");
+        }).Spec;
     }
 
-    private static long[] ToLongs(ulong[] dimensions) => dimensions.Select(d => (long)d).ToArray();
+    private static void RequireNoArchitecture(ModelSpec? architecture, string name)
+    {
+        if (architecture is not null)
+            throw new FashionCnnException($"{name} holds its own architecture; --architecture is only for weights-only files.");
+    }
+
+    private static ModelSpec RequireArchitecture(ModelSpec? architecture, string name) => architecture
+        ?? throw new FashionCnnException(
+            $"{name}: a weights-only file (save_weights) lacks the architecture; give it with --architecture (a bundled name such as 7-3-dropout, a Keras JSON file, or a model file).");
+
+    private static string? KerasVersion(string metadata)
+    {
+        try
+        {
+            return JsonFormat.ParseStrict(metadata)?["keras_version"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? s) ? s : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An entry's bytes, refused when its declared size is over the limit, and never read past it whatever the header says.</summary>
+    private static MemoryStream ReadBytes(ZipArchiveEntry entry, long limit, string name)
+    {
+        if (entry.Length > limit)
+            throw new FashionCnnException($"{name}: {entry.FullName} would inflate to {InputFiles.Size(entry.Length)}; a Keras {entry.FullName} is at most {InputFiles.Size(limit)}.");
+        var buffer = new MemoryStream((int)Math.Min(entry.Length, limit));
+        using (var stream = entry.Open())
+        {
+            var chunk = new byte[81920];
+            for (int read; (read = stream.Read(chunk)) > 0;)
+            {
+                if (buffer.Length + read > limit)
+                    throw new FashionCnnException($"{name}: {entry.FullName} inflates to more than {InputFiles.Size(limit)}.");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private static string ReadText(ZipArchiveEntry entry, long limit, string name)
+    {
+        using var bytes = ReadBytes(entry, limit, name);
+        try { return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.ToArray()); }
+        catch (System.Text.DecoderFallbackException) { throw new FashionCnnException($"{name}: {entry.FullName} is not UTF-8 text."); }
+    }
 
     /// <summary>
-    /// Runs a read of an untrusted file: this tool's own errors pass through, anything the HDF5 or zip
-    /// reader throws on malformed content becomes one sentence naming the file.
+    /// Runs a read of an untrusted file: this tool's own errors pass through, what the HDF5 or zip reader throws
+    /// on malformed content becomes one sentence naming the file, and anything else is a bug and propagates.
     /// </summary>
     private static ImportedModel Guard(string name, string kind, Func<ImportedModel> read)
     {
@@ -145,18 +147,9 @@ public static class KerasModelFile
         {
             return read();
         }
-        catch (FashionCnnException)
+        catch (Exception e) when (e is not FashionCnnException && ParserFailure.IsFrom(e, typeof(H5File).Assembly, typeof(ZipArchive).Assembly))
         {
-            throw;
-        }
-        catch (OutOfMemoryException e)
-        {
-            // A forged size field asks the reader for an impossible array; the file is at fault, not the machine.
-            throw new FashionCnnException($"{name}: not a readable {kind} file (a size field in it is impossible).", e);
-        }
-        catch (Exception e)
-        {
-            throw new FashionCnnException($"{name}: not a readable {kind} file ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{name}: not a readable {kind} file ({ParserFailure.Reason(e)}).", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 using FashionCnn.Model;
 
 namespace FashionCnn.Interop;

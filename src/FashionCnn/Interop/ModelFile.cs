@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 using FashionCnn.Model;
 using static TorchSharp.torch;
 
@@ -8,8 +9,9 @@ namespace FashionCnn.Interop;
 
 /// <summary>
 /// The one model loader of every verb. What a file is comes from its content, not its extension:
-/// a fashioncnn checkpoint (.safetensors with our metadata), a Keras 2 .h5, a Keras 3 .keras, a PyTorch
-/// state_dict (.pt), or a plain .safetensors state_dict with this tool's keys.
+/// a fashioncnn checkpoint (.safetensors with our metadata), a Keras HDF5 model or weights file, a Keras
+/// .keras zip, a PyTorch state_dict (.pt), or a plain .safetensors state_dict. Files without an architecture
+/// (weights only, PyTorch state_dicts) take it from <c>--architecture</c>; a PyTorch file without one is the book's CNN.
 /// </summary>
 public static class ModelFile
 {
@@ -18,32 +20,70 @@ public static class ModelFile
 
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
-    public static LoadedModel Load(string path, Device? device = null)
+    /// <summary>What kind of file a model path holds, judged by its first bytes.</summary>
+    private enum Content { Hdf5, Zip, SafeTensors, Unknown }
+
+    /// <summary>
+    /// Loads the model at <paramref name="path"/> (named <paramref name="option"/> in errors), with the architecture
+    /// from <paramref name="architecture"/> (see <see cref="Architecture"/>) for files that carry none.
+    /// </summary>
+    public static LoadedModel Load(string path, string option = "--model", string? architecture = null, Device? device = null)
     {
         string name = Path.GetFileName(path);
-        if (Directory.Exists(path)) throw new FashionCnnException($"{path}: is a folder, not a model file.");
-        if (!File.Exists(path)) throw new FashionCnnException($"{name}: model file not found at {path}.");
+        var spec = architecture is null ? null : Architecture(architecture, "--architecture");
+        string source = architecture is null ? "" : ArchitectureName(architecture);
+        return Sniff(path, option) switch
+        {
+            Content.Hdf5 => FromImport(KerasModelFile.ReadH5(path, spec, source), name, device),
+            Content.Zip when IsKerasZip(path) => FromImport(KerasModelFile.ReadKeras(path, spec), name, device),
+            Content.Zip => FromPyTorch(path, name, spec, device),
+            Content.SafeTensors => FromSafeTensors(path, name, spec, device),
+            _ => throw new FashionCnnException(
+                $"{name}: not a model file fashioncnn can read (a fashioncnn or PyTorch .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict)."),
+        };
+    }
 
-        byte[] head = new byte[16];
-        int read;
+    /// <summary>
+    /// The model a verb runs on Fashion-MNIST: loaded, on <paramref name="device"/>, and checked to take the 784
+    /// pixels of an image and score the ten classes.
+    /// </summary>
+    public static LoadedModel LoadClassifier(string path, string? architecture = null, Device? device = null)
+    {
+        var model = Load(path, "--model", architecture, device);
         try
         {
-            using var stream = File.OpenRead(path);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            LoadedModel.RequireFashionMnist(model.Net.Spec, Path.GetFileName(path));
+            return model;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch
         {
-            throw new FashionCnnException($"{name}: cannot read ({e.Message.TrimEnd('.')}).", e);
+            model.Net.Dispose();
+            throw;
         }
+    }
 
-        if (read >= 8 && head.AsSpan(0, 8).SequenceEqual(Hdf5Signature))
-            return FromImport(KerasModelFile.ReadH5(path), name, device);
-        if (read >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
-            return IsKerasZip(path) ? FromImport(KerasModelFile.ReadKeras(path), name, device) : FromPyTorch(path, name, device);
-        if (read >= 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < 16 * 1024 * 1024)
-            return FromSafeTensors(path, name, device);
-        throw new FashionCnnException(
-            $"{name}: not a model file fashioncnn can read (a fashioncnn or PyTorch .safetensors, a Keras .h5 or .keras, or a PyTorch .pt state_dict).");
+    /// <summary>
+    /// An architecture: a bundled name, a Keras JSON config file (model.to_json(), or a .keras file's config.json),
+    /// or any model file, of which only the layers are used.
+    /// </summary>
+    public static ModelSpec Architecture(string source, string option)
+    {
+        if (ArchitectureSource.TryReadConfig(source) is { } spec) return spec;
+        if (Sniff(source, option) == Content.Zip && IsKerasZip(source)) return KerasModelFile.ReadKerasConfig(source);
+        var loaded = Load(source, option);
+        using var net = loaded.Net;
+        return net.Spec;
+    }
+
+    private static string ArchitectureName(string source) => ArchitectureSource.BundledJson(source) is null ? Path.GetFileName(source) : source;
+
+    private static Content Sniff(string path, string option)
+    {
+        byte[] head = InputFiles.ReadHead(path, 16, option);
+        if (head.Length >= 8 && head.AsSpan(0, 8).SequenceEqual(Hdf5Signature)) return Content.Hdf5;
+        if (head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return Content.Zip;
+        if (head.Length >= 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < 16 * 1024 * 1024) return Content.SafeTensors;
+        return Content.Unknown;
     }
 
     private static bool IsKerasZip(string path)
@@ -62,24 +102,28 @@ public static class ModelFile
     private static LoadedModel FromImport(ImportedModel model, string name, Device? device) =>
         Checkpoint.Build(model.Spec, model.Weights, new Dictionary<string, string>(), model.Format, name, device);
 
-    private static LoadedModel FromSafeTensors(string path, string name, Device? device)
+    private static LoadedModel FromSafeTensors(string path, string name, ModelSpec? architecture, Device? device)
     {
         var file = SafeTensors.Read(path);
         if (file.Metadata.GetValueOrDefault(Checkpoint.FormatKey) == Checkpoint.FormatValue)
-            return Checkpoint.Load(path, device);
-        // A PyTorch-style file: exported by this tool (its model config in the metadata) or written from Python
-        // with this tool's keys, in which case it is the book's model.
+        {
+            if (architecture is not null)
+                throw new FashionCnnException($"{name} holds its own architecture; --architecture is only for weights-only files.");
+            return Checkpoint.FromFile(file, name, device);
+        }
+        // A PyTorch-style file: exported by this tool (its model config in the metadata), or written from Python
+        // with this tool's keys, whose architecture is --architecture or else the book's CNN.
         var spec = file.Metadata.TryGetValue(Checkpoint.ModelConfigKey, out string? config)
             ? KerasModelConfig.Parse(config, name)
-            : ModelSpec.Book;
-        var weights = ImportedWeights.ToChannelsLastFlatten(spec, file.Tensors);
+            : architecture ?? ModelSpec.Book;
+        var weights = ImportedWeights.ToChannelsLastFlatten(spec, file.Tensors, name);
         return Checkpoint.Build(spec, weights, file.Metadata, "PyTorch-style .safetensors", name, device);
     }
 
-    private static LoadedModel FromPyTorch(string path, string name, Device? device)
+    private static LoadedModel FromPyTorch(string path, string name, ModelSpec? architecture, Device? device)
     {
-        var spec = ModelSpec.Book;
-        var weights = ImportedWeights.ToChannelsLastFlatten(spec, PyTorchStateDict.Read(path));
+        var spec = architecture ?? ModelSpec.Book;
+        var weights = ImportedWeights.ToChannelsLastFlatten(spec, PyTorchStateDict.Read(path), name);
         return Checkpoint.Build(spec, weights, new Dictionary<string, string>(), "PyTorch .pt state_dict", name, device);
     }
 }

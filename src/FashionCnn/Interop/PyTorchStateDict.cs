@@ -20,9 +20,10 @@ public static class PyTorchStateDict
         {
             table = PyTorchUnpickler.UnpickleStateDict(path);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (ParserFailure.IsFrom(e, typeof(PyTorchUnpickler).Assembly, typeof(Razorvine.Pickle.Unpickler).Assembly,
+                                      typeof(System.IO.Compression.ZipArchive).Assembly, typeof(torch).Assembly))
         {
-            throw new FashionCnnException($"{name}: not a readable PyTorch state_dict ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{name}: not a readable PyTorch state_dict ({ParserFailure.Reason(e)}).", e);
         }
 
         var tensors = new List<NamedTensor>();

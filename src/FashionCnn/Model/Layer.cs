@@ -1,12 +1,16 @@
 namespace FashionCnn.Model;
 
-/// <summary>The activation a layer applies to its output.</summary>
-public enum Activation { Linear, Relu, Softmax }
+/// <summary>
+/// The activation a layer applies to its output. Softmax normalises over the last Keras axis (the
+/// channels of an image, the units of a vector), wherever it stands.
+/// </summary>
+public enum Activation { Linear, Relu, Sigmoid, Tanh, Softmax }
 
 /// <summary>
 /// One layer of a Keras-like Sequential model, described rather than built: its Keras name and class,
 /// and the output shape and parameter count it has for a given input. The same description builds the
-/// TorchSharp network (<see cref="SequentialNet"/>), prints the summary, and maps imported weights.
+/// TorchSharp network (<see cref="SequentialNet"/>), prints the summary, writes the Keras config, maps
+/// imported weights and exports ONNX.
 /// </summary>
 public abstract record Layer(string Name)
 {
@@ -19,6 +23,31 @@ public abstract record Layer(string Name)
 
     /// <summary>The part of <see cref="ParameterCount"/> that training does not update (BatchNormalization's moving statistics).</summary>
     public virtual long NonTrainableParameterCount(TensorShape input) => 0;
+
+    /// <summary>Whether the layer has variables of its own (what Keras' <c>load_weights</c> counts when it matches by order).</summary>
+    public bool HasWeights => this is Conv2D or Dense or BatchNormalization;
+
+    private protected void RequireImage(TensorShape input)
+    {
+        if (input.Rank != 3)
+            throw new FashionCnnException($"layer {Name} ({KerasClass}) needs an image input (height, width, channels), got {input}.");
+    }
+}
+
+/// <summary>TensorFlow's padding rules, shared by convolutions and pooling.</summary>
+public static class TensorFlowPadding
+{
+    /// <summary>Output length along one axis: "same" is ceil(size / stride), "valid" floor((size − window) / stride) + 1.</summary>
+    public static int OutputSize(int size, int window, int stride, bool same) =>
+        same ? (size + stride - 1) / stride : size < window ? 0 : (size - window) / stride + 1;
+
+    /// <summary>"same" padding along one axis of <paramref name="size"/> pixels, (before, after): the odd pixel goes after (bottom, right).</summary>
+    public static (int Before, int After) Same(int size, int window, int stride)
+    {
+        int output = (size + stride - 1) / stride;
+        int total = Math.Max((output - 1) * stride + window - size, 0);
+        return (total / 2, total - total / 2);
+    }
 }
 
 /// <summary>
@@ -32,40 +61,53 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
     public override TensorShape OutputShape(TensorShape input)
     {
         RequireImage(input);
-        int Size(int n) => SamePadding ? (n + Strides - 1) / Strides : (n - KernelSize) / Strides + 1;
-        if (Size(input[0]) < 1 || Size(input[1]) < 1)
+        int rows = TensorFlowPadding.OutputSize(input[0], KernelSize, Strides, SamePadding);
+        int cols = TensorFlowPadding.OutputSize(input[1], KernelSize, Strides, SamePadding);
+        if (rows < 1 || cols < 1)
             throw new FashionCnnException($"layer {Name} (Conv2D): a {KernelSize}×{KernelSize} kernel does not fit its {input} input.");
-        return new TensorShape(Size(input[0]), Size(input[1]), Filters);
+        return new TensorShape(rows, cols, Filters);
     }
 
     /// <summary>TensorFlow's "same" padding along one axis of <paramref name="size"/> pixels: (before, after).</summary>
-    public (int Before, int After) SamePaddingFor(int size)
-    {
-        int output = (size + Strides - 1) / Strides;
-        int total = Math.Max((output - 1) * Strides + KernelSize - size, 0);
-        return (total / 2, total - total / 2);
-    }
+    public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, KernelSize, Strides);
 
     public override long ParameterCount(TensorShape input) => (long)KernelSize * KernelSize * input[2] * Filters + Filters;
-
-    internal void RequireImage(TensorShape input)
-    {
-        if (input.Rank != 3)
-            throw new FashionCnnException($"layer {Name} ({KerasClass}) needs an image input (height, width, channels), got {input}.");
-    }
 }
 
-/// <summary>Keras <c>MaxPooling2D(pool_size, strides)</c> with padding "valid"; strides default to the pool size.</summary>
-public sealed record MaxPooling2D(string Name, int PoolSize = 2, int? Strides = null) : Layer(Name)
+/// <summary>
+/// Keras' 2-D pooling: a square window, strides defaulting to the window, TensorFlow's "valid" or "same"
+/// padding. <see cref="MaxPooling2D"/> takes each window's largest value, <see cref="AveragePooling2D"/>
+/// its mean over the cells inside the image (padding never counts, as in TensorFlow).
+/// </summary>
+public abstract record Pooling2D(string Name, int PoolSize, int? Strides, bool SamePadding) : Layer(Name)
 {
-    public override string KerasClass => "MaxPooling2D";
-
     public int Stride => Strides ?? PoolSize;
 
-    public override TensorShape OutputShape(TensorShape input) =>
-        input.Rank == 3 && input[0] >= PoolSize && input[1] >= PoolSize
-            ? new TensorShape((input[0] - PoolSize) / Stride + 1, (input[1] - PoolSize) / Stride + 1, input[2])
-            : throw new FashionCnnException($"layer {Name} (MaxPooling2D) needs an image input of at least {PoolSize}×{PoolSize}, got {input}.");
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        RequireImage(input);
+        int rows = TensorFlowPadding.OutputSize(input[0], PoolSize, Stride, SamePadding);
+        int cols = TensorFlowPadding.OutputSize(input[1], PoolSize, Stride, SamePadding);
+        if (rows < 1 || cols < 1)
+            throw new FashionCnnException($"layer {Name} ({KerasClass}) needs an image input of at least {PoolSize}×{PoolSize}, got {input}.");
+        return new TensorShape(rows, cols, input[2]);
+    }
+
+    public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, PoolSize, Stride);
+}
+
+/// <summary>Keras <c>MaxPooling2D(pool_size, strides, padding)</c>.</summary>
+public sealed record MaxPooling2D(string Name, int PoolSize = 2, int? Strides = null, bool SamePadding = false)
+    : Pooling2D(Name, PoolSize, Strides, SamePadding)
+{
+    public override string KerasClass => "MaxPooling2D";
+}
+
+/// <summary>Keras <c>AveragePooling2D(pool_size, strides, padding)</c>.</summary>
+public sealed record AveragePooling2D(string Name, int PoolSize = 2, int? Strides = null, bool SamePadding = false)
+    : Pooling2D(Name, PoolSize, Strides, SamePadding)
+{
+    public override string KerasClass => "AveragePooling2D";
 }
 
 /// <summary>Keras <c>Rescaling(scale, offset)</c>: output = input × scale + offset. A model that starts with it takes raw 0–255 pixels.</summary>
@@ -77,14 +119,19 @@ public sealed record Rescaling(string Name, double Scale, double Offset = 0) : L
 }
 
 /// <summary>
-/// Keras <c>BatchNormalization(axis=-1, epsilon)</c> in its inference form: (x − moving_mean) / sqrt(moving_variance + ε)
-/// × gamma + beta, per channel (the last axis).
+/// Keras <c>BatchNormalization(axis=-1, momentum, epsilon)</c> over the last axis. Inference: (x − moving_mean)
+/// / sqrt(moving_variance + ε) × gamma + beta. Training normalises with the batch's mean and (biased) variance
+/// and moves the statistics: moving = moving × momentum + batch × (1 − momentum).
 /// </summary>
-public sealed record BatchNormalization(string Name, double Epsilon = 0.001) : Layer(Name)
+/// <param name="Axis">Keras' axis counted with the batch (3 for an image's channels, 1 for a vector's units), or −1.</param>
+public sealed record BatchNormalization(string Name, double Epsilon = 0.001, double Momentum = 0.99, int Axis = -1) : Layer(Name)
 {
     public override string KerasClass => "BatchNormalization";
 
-    public override TensorShape OutputShape(TensorShape input) => input;
+    public override TensorShape OutputShape(TensorShape input) =>
+        Axis == -1 || Axis == input.Rank
+            ? input
+            : throw new FashionCnnException($"layer {Name} (BatchNormalization) normalises axis {Axis} of its {input} input; only the last axis is supported.");
 
     public override long ParameterCount(TensorShape input) => 4L * input[input.Rank - 1];
 
@@ -102,7 +149,33 @@ public sealed record Flatten(string Name) : Layer(Name)
     public override TensorShape OutputShape(TensorShape input) => new((int)input.ElementCount);
 }
 
-/// <summary>Keras <c>Dense(units, activation)</c>.</summary>
+/// <summary>
+/// Keras <c>Reshape(target_shape)</c>: the same values in row-major (channels-last) order, in a new shape;
+/// one dimension may be −1 and is then inferred.
+/// </summary>
+public sealed record Reshape(string Name, int[] TargetShape) : Layer(Name)
+{
+    public override string KerasClass => "Reshape";
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        int unknown = TargetShape.Count(d => d == -1);
+        long known = TargetShape.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+        if (unknown > 1 || TargetShape.Any(d => d == 0 || d < -1) || known == 0)
+            throw new FashionCnnException($"layer {Name} (Reshape) has target shape ({string.Join(", ", TargetShape)}); give positive sizes and at most one -1.");
+        if (unknown == 1 ? input.ElementCount % known != 0 : known != input.ElementCount)
+            throw new FashionCnnException($"layer {Name} (Reshape) cannot turn its {input} input ({input.ElementCount} values) into ({string.Join(", ", TargetShape)}).");
+        if (TargetShape.Length is < 1 or > 3)
+            throw new FashionCnnException($"layer {Name} (Reshape) gives a rank-{TargetShape.Length} output; supported: 1 to 3 dimensions.");
+        return new TensorShape(TargetShape.Select(d => d == -1 ? (int)(input.ElementCount / known) : d).ToArray());
+    }
+
+    public bool Equals(Reshape? other) => other is not null && Name == other.Name && TargetShape.SequenceEqual(other.TargetShape);
+
+    public override int GetHashCode() => HashCode.Combine(Name, TargetShape.Length);
+}
+
+/// <summary>Keras <c>Dense(units, activation)</c>, applied to the last axis.</summary>
 public sealed record Dense(string Name, int Units, Activation Activation) : Layer(Name)
 {
     public override string KerasClass => "Dense";

@@ -7,6 +7,15 @@ namespace FashionCnn.Model;
 public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Layers)
 {
     /// <summary>
+    /// The largest model this tool builds. The book's CNN has 333,526 parameters; a config that asks for more
+    /// than this is a typo or a forged file, refused before libtorch is asked for the memory.
+    /// </summary>
+    public const long MaxParameters = 100_000_000;
+
+    /// <summary>The largest output of one layer for one image (values); the book's largest is 25,088.</summary>
+    public const long MaxActivationValues = 4_000_000;
+
+    /// <summary>
     /// The book's CNN (chapter 8-2): Conv2D(32) → MaxPool → Conv2D(64) → MaxPool → Flatten → Dense(100)
     /// → Dropout(0.4) → Dense(10, softmax), with the names Keras gives a fresh session's layers.
     /// </summary>
@@ -36,6 +45,36 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
         return rows;
     }
 
+    /// <summary>
+    /// Checks what a file could get wrong before anything is built: at least one layer, one name per layer,
+    /// every layer fits its input, and the model's size is one this tool can hold. Errors name <paramref name="source"/>.
+    /// </summary>
+    public ModelSpec Checked(string source)
+    {
+        if (InputShape.Rank is < 1 or > 3 || InputShape.Dimensions.Any(d => d < 1))
+            throw new FashionCnnException($"{source}: the model's input shape {InputShape} is not one this tool runs (1 to 3 positive sizes).");
+        if (Layers.Count == 0)
+            throw new FashionCnnException($"{source}: the model has no layers besides its input.");
+        var duplicate = Layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new FashionCnnException($"{source}: {duplicate.Count()} layers are named {duplicate.Key}; Keras layer names are unique.");
+        long parameters = 0;
+        var shape = InputShape;
+        foreach (var layer in Layers)
+        {
+            TensorShape output;
+            try { output = layer.OutputShape(shape); }
+            catch (FashionCnnException e) { throw new FashionCnnException($"{source}: {e.Message}", e); }
+            parameters += layer.ParameterCount(shape);
+            if (parameters > MaxParameters)
+                throw new FashionCnnException($"{source}: layer {layer.Name} ({layer.KerasClass}) brings the model to {parameters:N0} parameters; this tool builds at most {MaxParameters:N0}.");
+            if (output.ElementCount > MaxActivationValues)
+                throw new FashionCnnException($"{source}: layer {layer.Name} ({layer.KerasClass}) outputs {output} ({output.ElementCount:N0} values per image); this tool allows at most {MaxActivationValues:N0}.");
+            shape = output;
+        }
+        return this;
+    }
+
     public long ParameterCount => Shapes().Sum(row => row.Layer.ParameterCount(row.Input));
 
     public long NonTrainableParameterCount => Shapes().Sum(row => row.Layer.NonTrainableParameterCount(row.Input));
@@ -43,8 +82,22 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
     /// <summary>A model whose first layer is Rescaling was trained on raw pixels (0–255) and scales them itself.</summary>
     public bool TakesRawPixels => Layers.Count > 0 && Layers[0] is Rescaling;
 
+    /// <summary>The shape of the model's output for one image.</summary>
+    public TensorShape OutputShape => Shapes()[^1].Output;
+
     /// <summary>The number of classes the last layer scores.</summary>
-    public int OutputUnits => Shapes()[^1].Output.Rank == 1 ? Shapes()[^1].Output[0] : 0;
+    public int OutputUnits => OutputShape.Rank == 1 ? OutputShape[0] : 0;
+
+    /// <summary>The activation of the last layer that has one (Dense or Conv2D), or null when none has.</summary>
+    public Activation? FinalActivation => Layers.LastOrDefault(l => l is Dense or Conv2D) switch
+    {
+        Dense dense => dense.Activation,
+        Conv2D conv => conv.Activation,
+        _ => null,
+    };
+
+    /// <summary>Whether the model has a Conv2D layer (what Grad-CAM and feature maps need).</summary>
+    public bool HasConvolution => Layers.Any(l => l is Conv2D);
 
     /// <summary>
     /// The layer that <paramref name="indexOrName"/> names: an index into <see cref="Layers"/> or a layer

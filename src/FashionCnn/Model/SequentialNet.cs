@@ -5,15 +5,21 @@ using static TorchSharp.torch;
 namespace FashionCnn.Model;
 
 /// <summary>
-/// The TorchSharp network a <see cref="ModelSpec"/> describes. Input: a batch of grey images (N, 1, 28, 28),
-/// pixels in 0–1. Output: logits (N, classes); the final Dense's softmax is left to the loss
-/// (cross-entropy on logits) and to <see cref="Probabilities"/>, which is the numerically stable form of
-/// Keras' softmax-then-crossentropy. Parameters are named after the Keras layers: <c>conv2d.weight</c>,
-/// <c>dense_1.bias</c>, … in PyTorch's layouts (Conv2d (out, in, kh, kw), Linear (out, in)).
+/// The TorchSharp network a <see cref="ModelSpec"/> describes. Tensors keep Keras' shapes with the batch first,
+/// except that an image (H, W, C) is held as PyTorch's (N, C, H, W): a model with input (28, 28, 1) takes
+/// (N, 1, 28, 28), one with input (28, 28) takes (N, 28, 28), one with input (784,) takes (N, 784).
+/// <see cref="InputFromPixels"/> makes that input from the data set's bytes.
+/// Output: the last layer's output without its softmax (logits); the softmax is left to the loss
+/// (cross-entropy on logits) and to <see cref="Probabilities"/>, the numerically stable form of Keras'
+/// softmax-then-crossentropy. A softmax anywhere else is computed where it stands. Parameters are named after
+/// the Keras layers: <c>conv2d.weight</c>, <c>dense_1.bias</c>, … in PyTorch's layouts (Conv2d (out, in, kh, kw),
+/// Linear (out, in)); BatchNormalization's gamma, beta and moving statistics are <c>.weight</c>, <c>.bias</c>,
+/// <c>.running_mean</c>, <c>.running_var</c>.
 /// </summary>
 public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor>?[] _modules;
+    private readonly IReadOnlyList<(Layer Layer, TensorShape Input, TensorShape Output)> _shapes;
 
     public ModelSpec Spec { get; }
 
@@ -26,35 +32,41 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     public SequentialNet(ModelSpec spec) : base("sequential")
     {
         Spec = spec;
-        var shapes = spec.Shapes();
-        _modules = new nn.Module<Tensor, Tensor>?[shapes.Count];
-        for (int i = 0; i < shapes.Count; i++)
+        _shapes = spec.Shapes();
+        _modules = new nn.Module<Tensor, Tensor>?[_shapes.Count];
+        for (int i = 0; i < _shapes.Count; i++)
         {
-            var (layer, input, _) = shapes[i];
+            var (layer, input, _) = _shapes[i];
             _modules[i] = layer switch
             {
                 // Symmetric "same" padding is the convolution's own; TensorFlow's asymmetric case is padded in Apply.
                 Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize, stride: conv.Strides,
                     padding: conv.SamePadding && IsSymmetric(conv, input) ? conv.SamePaddingFor(input[0]).Before : 0),
-                MaxPooling2D pool => nn.MaxPool2d(pool.PoolSize, pool.Stride),
                 Dense dense => nn.Linear(input[0], dense.Units),
-                BatchNormalization norm when input.Rank == 3 => nn.BatchNorm2d(input[2], norm.Epsilon),
-                BatchNormalization norm => nn.BatchNorm1d(input[input.Rank - 1], norm.Epsilon),
+                // Holds gamma, beta and the moving statistics under PyTorch's names; the arithmetic is Keras' (ApplyBatchNorm).
+                BatchNormalization => nn.BatchNorm1d(input[input.Rank - 1]),
                 _ => null,
             };
             if (_modules[i] is { } module) register_module(layer.Name, module);
         }
     }
 
-    /// <summary>Keras' initialisation, seeded: glorot-uniform kernels, zero biases.</summary>
+    /// <summary>Keras' initialisation, seeded: glorot-uniform kernels, zero biases, BatchNormalization gamma 1, beta 0, mean 0, variance 1.</summary>
     public void InitializeLikeKeras(long seed)
     {
         var generator = new Generator((ulong)seed);
         using var _ = no_grad();
-        var shapes = Spec.Shapes();
-        for (int i = 0; i < shapes.Count; i++)
+        for (int i = 0; i < _shapes.Count; i++)
         {
-            if (GlorotUniform.Limit(shapes[i].Layer, shapes[i].Input) is not double limit) continue;
+            if (_modules[i] is BatchNorm1d norm)
+            {
+                nn.init.ones_(norm.weight);
+                nn.init.zeros_(norm.bias!);
+                nn.init.zeros_(norm.running_mean!);
+                nn.init.ones_(norm.running_var!);
+                continue;
+            }
+            if (GlorotUniform.Limit(_shapes[i].Layer, _shapes[i].Input) is not double limit) continue;
             var (weight, bias) = WeightAndBias(i);
             weight.uniform_(-limit, limit, generator);
             nn.init.zeros_(bias);
@@ -84,33 +96,58 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return rowsBefore == rowsAfter && colsBefore == colsAfter && rowsBefore == colsBefore;
     }
 
-    public override Tensor forward(Tensor input) => ForwardThrough(input, Spec.Layers.Count - 1);
+    public override Tensor forward(Tensor input) => Forward(input, 0, Spec.Layers.Count - 1);
 
     /// <summary>The output of layer <paramref name="lastLayer"/> (after its activation): a feature map for a convolution.</summary>
-    public Tensor ForwardThrough(Tensor input, int lastLayer)
+    public Tensor ForwardThrough(Tensor input, int lastLayer) => Forward(input, 0, lastLayer);
+
+    /// <summary>
+    /// Layers <paramref name="first"/> to <paramref name="last"/> applied to <paramref name="x"/>, which must be what
+    /// layer <paramref name="first"/> takes. The model's last layer leaves out its softmax (logits).
+    /// </summary>
+    public Tensor Forward(Tensor x, int first, int last)
     {
-        Tensor x = input;
-        for (int i = 0; i <= lastLayer; i++)
+        for (int i = first; i <= last; i++)
             x = Apply(i, x);
         return x;
     }
 
     /// <summary>
     /// What the network takes from grey pixels (bytes, 0–255, shape (N, 1, H, W)): float32 pixel / 255, as the
-    /// book scales them, or the raw values for a model that rescales its input itself (<see cref="ModelSpec.TakesRawPixels"/>).
+    /// book scales them, or the raw values for a model that rescales its input itself (<see cref="ModelSpec.TakesRawPixels"/>),
+    /// in the model's input shape (the pixels' row-major order, as numpy's reshape gives it).
     /// </summary>
     public Tensor InputFromPixels(Tensor pixels)
     {
         var input = pixels.to_type(ScalarType.Float32);
-        return Spec.TakesRawPixels ? input : input.div_(255f);
+        if (!Spec.TakesRawPixels) input = input.div_(255f);
+        var shape = Spec.InputShape;
+        if (shape.Rank == 3 && shape[2] == 1 && input.dim() == 4 && input.shape[2] == shape[0] && input.shape[3] == shape[1])
+            return input;
+        return FromKerasOrder(input.reshape([input.shape[0], .. shape.Dimensions.Select(d => (long)d)]));
     }
 
     /// <summary>Class probabilities: softmax over the logits.</summary>
     public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
 
-    // Softmax is left to the loss and to Probabilities: the network returns logits. Not relu_: measured with
-    // bench, TorchSharp's in-place ReLU in training made resident memory grow by about 1 MB a step.
-    private static Tensor Activate(Tensor x, Activation activation) => activation == Activation.Relu ? nn.functional.relu(x) : x;
+    /// <summary>A tensor in Keras' channels-last order (N, H, W, C) as this network holds it (N, C, H, W); other ranks unchanged.</summary>
+    private static Tensor FromKerasOrder(Tensor x) => x.dim() == 4 ? x.permute(0, 3, 1, 2) : x;
+
+    private static Tensor ToKerasOrder(Tensor x) => x.dim() == 4 ? x.permute(0, 2, 3, 1) : x;
+
+    /// <summary>The dimension of Keras' last axis (channels or units) in this network's layout.</summary>
+    private static long ChannelAxis(Tensor x) => x.dim() == 4 ? 1 : x.dim() - 1;
+
+    // Not relu_: measured with bench, TorchSharp's in-place ReLU in training made resident memory grow by about 1 MB a step.
+    private static Tensor Activate(Tensor x, Activation activation, bool isOutput) => activation switch
+    {
+        Activation.Relu => nn.functional.relu(x),
+        Activation.Sigmoid => x.sigmoid(),
+        Activation.Tanh => x.tanh(),
+        // The model's final softmax is left to the loss and to Probabilities.
+        Activation.Softmax when !isOutput => nn.functional.softmax(x, ChannelAxis(x)),
+        _ => x,
+    };
 
     /// <summary>
     /// The same (N, C, H, W) tensor with its values stored channels-last (NHWC). libtorch's oneDNN convolutions
@@ -137,6 +174,62 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return nn.functional.pad(x, [left, right, top, bottom]);
     }
 
+    /// <summary>
+    /// Keras' pooling. "same" pads as TensorFlow does (extra at the bottom and right); padded cells never win a
+    /// maximum and never count in an average (TensorFlow divides by the number of cells inside the image).
+    /// </summary>
+    private static Tensor Pool(Pooling2D pool, Tensor x)
+    {
+        long[] window = [pool.PoolSize, pool.PoolSize], stride = [pool.Stride, pool.Stride];
+        if (!pool.SamePadding)
+            return pool is MaxPooling2D
+                ? nn.functional.max_pool2d(x, window, stride)
+                : nn.functional.avg_pool2d(x, window, stride);
+        var (top, bottom) = pool.SamePaddingFor((int)x.shape[2]);
+        var (left, right) = pool.SamePaddingFor((int)x.shape[3]);
+        long[] padding = [left, right, top, bottom];
+        if (pool is MaxPooling2D)
+            return nn.functional.max_pool2d(nn.functional.pad(x, padding, value: double.NegativeInfinity), window, stride);
+        using var image = ones(1, 1, x.shape[2], x.shape[3], x.dtype, x.device);
+        var sums = nn.functional.avg_pool2d(nn.functional.pad(x, padding), window, stride);
+        var inside = nn.functional.avg_pool2d(nn.functional.pad(image, padding), window, stride);
+        return sums.div(inside);
+    }
+
+    /// <summary>Keras' BatchNormalization over the last axis: batch statistics in training (moving the averages), the moving ones otherwise.</summary>
+    private Tensor ApplyBatchNorm(BatchNormalization spec, BatchNorm1d norm, Tensor x)
+    {
+        long axis = ChannelAxis(x);
+        var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
+        shape[axis] = x.shape[axis];
+        Tensor mean, variance;
+        if (training)
+        {
+            long[] dims = Enumerable.Range(0, (int)x.dim()).Where(d => d != axis).Select(d => (long)d).ToArray();
+            mean = x.mean(dims, keepdim: true);
+            // Keras uses the biased variance (divided by N) both to normalise and to move the average.
+            variance = x.sub(mean).square().mean(dims, keepdim: true);
+            using (no_grad())
+            {
+                norm.running_mean!.mul_(spec.Momentum).add_(mean.detach().reshape(-1), 1 - spec.Momentum);
+                norm.running_var!.mul_(spec.Momentum).add_(variance.detach().reshape(-1), 1 - spec.Momentum);
+            }
+        }
+        else
+        {
+            mean = norm.running_mean!.view(shape);
+            variance = norm.running_var!.view(shape);
+        }
+        return x.sub(mean).mul(variance.add(spec.Epsilon).rsqrt()).mul(norm.weight.view(shape)).add(norm.bias!.view(shape));
+    }
+
+    /// <summary>Keras' Reshape: the values in channels-last row-major order, in the target shape.</summary>
+    private Tensor ApplyReshape(int index, Tensor x)
+    {
+        var target = _shapes[index].Output.Dimensions.Select(d => (long)d);
+        return FromKerasOrder(ToKerasOrder(x).reshape([x.shape[0], .. target]));
+    }
+
     /// <summary>Inverted dropout, as Keras and PyTorch do it: zero each unit with probability rate, scale the rest by 1/(1 − rate).</summary>
     private Tensor ApplyDropout(Tensor x, double rate)
     {
@@ -145,16 +238,21 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return x.mul(keep).div_(1 - rate);
     }
 
-    private Tensor Apply(int index, Tensor x) => Spec.Layers[index] switch
+    private Tensor Apply(int index, Tensor x)
     {
-        Conv2D conv => Activate(_modules[index]!.call(ChannelsLast(PadLikeTensorFlow(conv, x))), conv.Activation),
-        Rescaling rescale => rescale.Offset == 0 ? x.mul(rescale.Scale) : x.mul(rescale.Scale).add(rescale.Offset),
-        // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
-        Flatten => x.dim() == 4 ? x.permute(0, 2, 3, 1).flatten(1) : x.flatten(1),
-        Dense dense => Activate(_modules[index]!.call(x), dense.Activation),
-        Dropout dropout when training => ApplyDropout(x, dropout.Rate),
-        Dropout => x,
-        _ when _modules[index] is { } module => module.call(x),
-        _ => x,
-    };
+        bool isOutput = index == Spec.Layers.Count - 1;
+        return Spec.Layers[index] switch
+        {
+            Conv2D conv => Activate(_modules[index]!.call(ChannelsLast(PadLikeTensorFlow(conv, x))), conv.Activation, isOutput),
+            Pooling2D pool => Pool(pool, x),
+            Rescaling rescale => rescale.Offset == 0 ? x.mul(rescale.Scale) : x.mul(rescale.Scale).add(rescale.Offset),
+            // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
+            Flatten => ToKerasOrder(x).flatten(1),
+            Reshape => ApplyReshape(index, x),
+            Dense dense => Activate(_modules[index]!.call(x), dense.Activation, isOutput),
+            BatchNormalization norm => ApplyBatchNorm(norm, (BatchNorm1d)_modules[index]!, x),
+            Dropout dropout when training => ApplyDropout(x, dropout.Rate),
+            _ => x,
+        };
+    }
 }

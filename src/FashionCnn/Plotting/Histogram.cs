@@ -5,13 +5,14 @@ public static class Histogram
 {
     public const int Bins = 40;
 
-    public static void Save(float[] values, string path, string title, string valueLabel = "weight")
+    /// <param name="range">The x range to bin and show; several histograms with one range can be compared at a glance. Null: the values' own.</param>
+    public static void Save(float[] values, string path, string title, ScottPlot.Range? range = null, string valueLabel = "weight")
     {
-        double min = values.Min(), max = values.Max();
+        double min = range?.Min ?? values.Min(), max = range?.Max ?? values.Max();
         if (max <= min) max = min + 1e-6;
         double width = (max - min) / Bins;
         var counts = new double[Bins];
-        foreach (float v in values) counts[Math.Min((int)((v - min) / width), Bins - 1)]++;
+        foreach (float v in values) counts[Math.Clamp((int)((v - min) / width), 0, Bins - 1)]++;
 
         var plot = PlotStyle.NewPlot();
         var bars = plot.Add.Bars(Enumerable.Range(0, Bins).Select(i => min + (i + 0.5) * width).ToArray(), counts);
@@ -24,6 +25,7 @@ public static class Histogram
         plot.XLabel(valueLabel);
         plot.YLabel("count");
         plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsX(min - width, max + width);
         PlotStyle.SavePng(plot, path, 800, 500);
     }
 }

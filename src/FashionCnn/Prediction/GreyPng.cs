@@ -11,6 +11,6 @@ public static class GreyPng
         for (int y = 0; y < height; y++)
             System.Runtime.InteropServices.Marshal.Copy(pixels, y * width, bitmap.GetPixels() + y * bitmap.RowBytes, width);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        Checkpoints.AtomicFile.WriteAllBytes(path, data.ToArray());
+        Files.AtomicFile.WriteAllBytes(path, data.ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using FashionCnn.Files;
 using SkiaSharp;
 
 namespace FashionCnn.Prediction;
@@ -21,18 +22,11 @@ public static class ImageFile
 
     public static DecodedImage Decode(string path)
     {
-        string name = Path.GetFileName(path);
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FashionCnnException($"{path}: file not found.");
+        // Checked before opening: a pipe or a device given as a picture would block or never end.
+        var info = InputFiles.Require(path, "image");
         if (info.Length > MaxFileBytes)
             throw new FashionCnnException($"{path}: {info.Length / 1048576.0:F1} MB is over the {MaxFileBytes / 1048576} MB limit for images.");
-
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FashionCnnException($"{path}: cannot read ({e.Message.TrimEnd('.')}).", e);
-        }
+        byte[] bytes = InputFiles.ReadAllBytes(path, MaxFileBytes, "image");
         string kind = bytes.AsSpan().StartsWith(PngSignature) ? "PNG" : bytes.AsSpan().StartsWith(JpegSignature) ? "JPEG" : "";
         if (kind == "") throw new FashionCnnException($"{path}: not a PNG or JPEG image ({Describe(bytes)}).");
 

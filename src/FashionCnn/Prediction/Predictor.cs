@@ -1,7 +1,9 @@
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
+using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Plotting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,18 +14,27 @@ public sealed record PredictOptions
 {
     public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
 
+    /// <summary>The architecture of a weights-only model file.</summary>
+    public string? Architecture { get; init; }
+
     /// <summary>Pictures to classify (PNG or JPEG).</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
     /// <summary>Or one image of the data set: the book's <c>model.predict(val_scaled[0:1])</c> is index 0 of val.</summary>
     public int? Index { get; init; }
 
-    /// <summary>Where --index points: the book's 48,000 / 12,000 split, or the test set (as in evaluate).</summary>
+    /// <summary>Where --index points (see <see cref="DataSplitNames.Help"/>).</summary>
     public DataSplit Split { get; init; } = DataSplit.Val;
 
     public int Top { get; init; } = 3;
 
     public Invert Invert { get; init; } = Invert.Auto;
+
+    /// <summary>Draw each input's ten probabilities as the book's bar chart to this PNG (numbered for several inputs).</summary>
+    public string? SaveProbabilities { get; init; }
+
+    /// <summary>Write the 28×28 image the network saw to this PNG (numbered for several inputs).</summary>
+    public string? ShowInput { get; init; }
 
     public string? DataDir { get; init; }
 }
@@ -32,11 +43,11 @@ public sealed record PredictOptions
 public sealed record ClassProbability(int Class, string Name, double Probability);
 
 /// <summary>
-/// The outcome for one input: its top classes, all ten probabilities, the true label where known, and the
-/// 28×28 image the network saw; or, for a picture that could not be used, the one-line reason.
+/// The outcome for one input: its top classes, all ten probabilities, the true label where known, the 28×28
+/// image the network saw and the pictures written for it; or, for a picture that could not be used, the reason.
 /// </summary>
 public sealed record PredictionOutcome(string Input, IReadOnlyList<ClassProbability> Top, double[] Probabilities,
-    ClassProbability? Label, NetworkInput? Seen, string? Error)
+    ClassProbability? Label, NetworkInput? Seen, string? Error, IReadOnlyList<string> Written)
 {
     public bool Failed => Error is not null;
 }
@@ -49,22 +60,19 @@ public static class Predictor
         if (options.Top is < 1 or > 10) throw new FashionCnnException($"--top must be between 1 and 10 (got {options.Top}).");
         if ((options.Index is null) == (options.Files.Count == 0))
             throw new FashionCnnException("give either image files or --index N, not both and not neither.");
-        string modelName = Path.GetFileName(options.ModelPath);
-        var model = ModelFile.Load(options.ModelPath).RequireFashionMnist(modelName);
+        string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
+        string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
+        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
 
+        var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
-            var images = BookSplits.Load(options.DataDir)[options.Split];
-            if (index < 0 || index >= images.Count)
-                throw new FashionCnnException($"--index {index} is outside the {images.Count:N0} images of {options.Split.Name()} (0–{images.Count - 1}).");
-            var seen = new NetworkInput(images.Image(index).ToArray(), Inverted: false);
-            int label = images.Labels[index];
-            return [Outcome($"{options.Split.Name()}[{index}]", seen, net, model.ClassNames, options.Top,
-                new ClassProbability(label, model.ClassNames[label], 1))];
+            var (pixels, label) = BookSplits.Load(options.DataDir).Image(options.Split, index, "--index");
+            var seen = new NetworkInput(pixels, Inverted: false);
+            outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, net, model.ClassNames, options.Top,
+                new ClassProbability(label, model.ClassNames[label], 1)));
         }
-
-        var outcomes = new List<PredictionOutcome>();
         foreach (string file in options.Files)
         {
             try
@@ -75,18 +83,53 @@ public static class Predictor
             catch (FashionCnnException e)
             {
                 // One bad picture must not cost the user the answers for the others.
-                outcomes.Add(new PredictionOutcome(file, [], [], null, null, e.Message));
+                outcomes.Add(new PredictionOutcome(file, [], [], null, null, e.Message, []));
             }
         }
-        return outcomes;
+        return WritePictures(outcomes, model.ClassNames, chart, seenPng);
     }
+
+    /// <summary>The bar chart and the network's view of each usable input, numbered when there are several.</summary>
+    private static List<PredictionOutcome> WritePictures(List<PredictionOutcome> outcomes, IReadOnlyList<string> names, string? chart, string? seenPng)
+    {
+        int usable = outcomes.Count(o => !o.Failed), n = 0;
+        var result = new List<PredictionOutcome>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Failed)
+            {
+                result.Add(outcome);
+                continue;
+            }
+            var written = new List<string>();
+            if (chart is not null)
+            {
+                string path = Numbered(chart, n, usable);
+                ProbabilityChart.Save(outcome.Probabilities, names, path,
+                    $"{Path.GetFileName(outcome.Input)}: {outcome.Top[0].Name} ({outcome.Top[0].Probability:P1})");
+                written.Add(path);
+            }
+            if (seenPng is not null)
+            {
+                string path = Numbered(seenPng, n, usable);
+                GreyPng.Save(outcome.Seen!.Pixels, ImagePreprocessing.Side, ImagePreprocessing.Side, path);
+                written.Add(path);
+            }
+            n++;
+            result.Add(outcome with { Written = written });
+        }
+        return result;
+    }
+
+    private static string Numbered(string path, int index, int count) =>
+        count == 1 ? path : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{index + 1}{Path.GetExtension(path)}");
 
     private static PredictionOutcome Outcome(string input, NetworkInput seen, SequentialNet net, IReadOnlyList<string> names, int top, ClassProbability? label)
     {
         double[] probabilities = Probabilities(net, seen.Pixels);
         var ranked = probabilities.Select((p, c) => new ClassProbability(c, names[c], p))
             .OrderByDescending(p => p.Probability).ThenBy(p => p.Class).Take(top).ToList();
-        return new PredictionOutcome(input, ranked, probabilities, label, seen, null);
+        return new PredictionOutcome(input, ranked, probabilities, label, seen, null, []);
     }
 
     private static double[] Probabilities(SequentialNet net, byte[] pixels)

@@ -1,5 +1,5 @@
-using FashionCnn.Checkpoints;
 using FashionCnn.Data;
+using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Plotting;
 using FashionCnn.Training;
@@ -10,7 +10,10 @@ namespace FashionCnn.Reports;
 public sealed record EvaluateOptions
 {
     /// <summary>Any model file the loader reads; by default the checkpoint that <c>train</c> writes.</summary>
-    public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
+    public string ModelPath { get; init; } = Path.Combine("models", Checkpoints.Checkpoint.FileName);
+
+    /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
+    public string? Architecture { get; init; }
 
     /// <summary>The book's <c>model.evaluate(val_scaled, val_target)</c> by default.</summary>
     public DataSplit Split { get; init; } = DataSplit.Val;
@@ -27,61 +30,75 @@ public sealed record EvaluateOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
 
+/// <summary>
+/// The pictures of one evaluation. Their names carry the model's and the split's names
+/// (<c>best-cnn-model-test-confusion-matrix.png</c>), so evaluations of several models or splits into one folder
+/// never overwrite each other.
+/// </summary>
+public sealed record EvaluationFiles(string ConfusionMatrix, string Misclassified)
+{
+    public static EvaluationFiles In(string folder, string modelPath, DataSplit split)
+    {
+        string stem = $"{Path.GetFileNameWithoutExtension(modelPath)}-{split.Name()}";
+        return new EvaluationFiles(Path.Combine(folder, $"{stem}-confusion-matrix.png"), Path.Combine(folder, $"{stem}-misclassified.png"));
+    }
+}
+
 /// <summary>The numbers of an evaluation and where its pictures went.</summary>
 public sealed record EvaluationReport(
     string Model, string Format, DataSplit Split, double Loss, double Accuracy, int Correct, int Count,
-    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, IReadOnlyDictionary<string, string> Files)
+    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, EvaluationFiles Files)
 {
-    public const string ConfusionMatrixPng = "confusion-matrix.png", MisclassifiedPng = "misclassified.png";
-
     /// <summary>How many wrong predictions the misclassified grid shows, the most confident first.</summary>
     private const int MisclassifiedShown = 32;
 
     public static EvaluationReport Create(EvaluateOptions options)
     {
-        if (options.BatchSize < 1) throw new FashionCnnException($"--batch-size must be at least 1 (got {options.BatchSize}).");
-        var device = ComputeDevice.Resolve(options.Device);
-        TorchSharp.torch.set_num_threads(options.Threads);
-        var model = ModelFile.Load(options.ModelPath, device.Device).RequireFashionMnist(Path.GetFileName(options.ModelPath));
+        if (options.BatchSize is < 1 or > Evaluation.MaxBatchSize)
+            throw new FashionCnnException($"--batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.BatchSize}).");
+        InputFiles.Require(options.ModelPath, "--model");
+        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        string outDir = options.OutDir is null
+            ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
+            : OutputFiles.RequireFolder(options.OutDir, "--out");
+        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
-        var splits = BookSplits.Load(options.DataDir);
-        var images = splits[options.Split];
+        var images = BookSplits.Load(options.DataDir)[options.Split];
         using var data = new DeviceDataset(images, device.Device);
 
         var result = Evaluation.Run(net, data, options.BatchSize, keepPredictions: true);
         var predictions = result.Predictions!;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
-        string outDir = OutputFolder.Resolve(options.OutDir, Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!);
-        var files = new Dictionary<string, string>
-        {
-            ["confusion_matrix"] = Path.Combine(outDir, ConfusionMatrixPng),
-            ["misclassified"] = Path.Combine(outDir, MisclassifiedPng),
-        };
+        var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
         string splitName = options.Split.Name();
-        ConfusionMatrixPlot.Save(matrix, files["confusion_matrix"],
+        ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
-        SaveMisclassified(images, predictions, model.ClassNames, files["misclassified"], splitName);
+        SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
 
         return new EvaluationReport(options.ModelPath, model.Format, options.Split, result.Loss, result.Accuracy,
             result.Correct, result.Count, matrix.PerClass(), matrix, files);
     }
 
-    private static void SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
-    {
-        var wrong = Enumerable.Range(0, predictions.Labels.Length)
+    /// <summary>The wrong predictions of <paramref name="predictions"/>, the most confident first.</summary>
+    public static IEnumerable<int> MostConfidentMistakes(Predictions predictions) =>
+        Enumerable.Range(0, predictions.Labels.Length)
             .Where(i => predictions.Predicted[i] != predictions.Labels[i])
             .OrderByDescending(i => predictions.Confidence[i])
-            .Take(MisclassifiedShown)
+            .ThenBy(i => i);
+
+    private static void SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
+    {
+        var mistakes = MostConfidentMistakes(predictions).ToList();
+        var shown = mistakes.Take(MisclassifiedShown)
             .Select(i => new GridImage(
                 images.Image(i).ToArray().Select(p => (float)p).ToArray(), LabeledImages.Height, LabeledImages.Width,
-                $"#{i} true: {names[predictions.Labels[i]]}\npred: {names[predictions.Predicted[i]]} {predictions.Confidence[i] * 100:F0}%",
+                $"#{i} true: {names[predictions.Labels[i]]}\npred: {names[predictions.Predicted[i]]} {Percent.Uncertain(predictions.Confidence[i])}",
                 new ScottPlot.Range(0, 255)))
             .ToList();
-        int mistakes = Enumerable.Range(0, predictions.Labels.Length).Count(i => predictions.Predicted[i] != predictions.Labels[i]);
-        string title = wrong.Count == 0
+        string title = shown.Count == 0
             ? $"No misclassified images in {split}"
-            : $"The {wrong.Count} most confident of {mistakes:N0} mistakes on {split}";
-        ImageGrid.Save(path, title, wrong, columns: 8, new ScottPlot.Colormaps.GrayscaleReversed(), cellPixels: 150);
+            : $"The {shown.Count} most confident of {mistakes.Count:N0} mistakes on {split}";
+        ImageGrid.Save(path, title, shown, columns: 8, new ScottPlot.Colormaps.GrayscaleReversed(), cellPixels: 150);
     }
 }

@@ -1,5 +1,6 @@
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
+using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Plotting;
@@ -17,11 +18,14 @@ public sealed record VisualizeOptions
 
     public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
 
-    /// <summary>The image whose feature maps are drawn; sample 0 of the raw training set is the book's ankle boot.</summary>
+    /// <summary>The architecture of a weights-only model file.</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>The image whose feature maps are drawn; sample 0 of train-input is the book's ankle boot (<c>train_input[0]</c>).</summary>
     public int Sample { get; init; }
 
-    /// <summary>Train means the 60,000 training images in file order (the book's <c>train_input</c>), not the 48,000 after the split.</summary>
-    public DataSplit Split { get; init; } = DataSplit.Train;
+    /// <summary>The book's chapter 8-3 draws from <c>train_input</c>: the 60,000 training images in file order.</summary>
+    public DataSplit Split { get; init; } = DataSplit.TrainInput;
 
     public string OutDir { get; init; } = Path.Combine("models", "visualize");
 
@@ -39,9 +43,9 @@ public sealed record VisualizeOptions
 /// <summary>Statistics of one layer's weights, with Keras' shapes (channels last).</summary>
 public sealed record WeightStatistics(int[] WeightShape, int[] BiasShape, double Mean, double Std);
 
-/// <summary>What was shown: the layer, its weight statistics (trained and untrained, where it has weights) and the files.</summary>
+/// <summary>What was shown: the layer, its weight statistics (trained and untrained, where it has weights) and the files written.</summary>
 public sealed record VisualizationResult(
-    int LayerIndex, Layer Layer, string Model, WeightStatistics? Trained, WeightStatistics? Untrained, IReadOnlyDictionary<string, string> Files);
+    int LayerIndex, Layer Layer, string Model, WeightStatistics? Trained, WeightStatistics? Untrained, IReadOnlyList<(string What, string Path)> Files);
 
 /// <summary>
 /// The book's chapter 8-3 for any layer: the weights of a convolution trained and freshly initialised,
@@ -53,68 +57,46 @@ public static class LayerVisualization
 
     public static VisualizationResult Create(VisualizeOptions options)
     {
+        if (!double.IsFinite(options.VMin) || !double.IsFinite(options.VMax))
+            throw new FashionCnnException($"--vmin and --vmax must be finite numbers (got {options.VMin} and {options.VMax}).");
         if (options.VMin >= options.VMax)
             throw new FashionCnnException($"--vmin ({options.VMin}) must be below --vmax ({options.VMax}).");
+        string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         string modelName = Path.GetFileName(options.ModelPath);
-        var model = ModelFile.Load(options.ModelPath).RequireFashionMnist(modelName);
+        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
         var spec = net.Spec;
         int index = spec.IndexOf(options.Layer);
-        var (layer, input, output) = spec.Shapes()[index];
-        if (layer is Flatten or Dropout)
-            throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither weights nor an image output to draw; "
+        var (layer, _, output) = spec.Shapes()[index];
+        bool drawsMaps = output.Rank == 3;
+        if (!layer.HasWeights && !drawsMaps || layer is BatchNormalization && !drawsMaps)
+            throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither a kernel nor an image output to draw; "
                 + $"the layers that do: {string.Join(", ", Drawable(spec))}.");
 
-        string outDir = OutputFolder.Resolve(options.OutDir, options.OutDir);
-        var files = new Dictionary<string, string>();
-        string Out(string key, string fileName) => files[key] = Path.Combine(outDir, fileName);
-        WeightStatistics? trained = null, untrained = null;
-
-        if (layer is Conv2D or Dense)
+        var files = new List<(string What, string Path)>();
+        string Out(string what, string fileName)
         {
-            var (weight, bias) = Snapshot(net, index);
-            trained = Statistics(layer, weight, bias);
-            Histogram.Save(weight.Values, Out("weights_histogram", $"{layer.Name}-weights-histogram.png"),
-                $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}");
-
-            using var fresh = new SequentialNet(spec);
-            fresh.InitializeLikeKeras(options.Seed);
-            var (freshWeight, freshBias) = Snapshot(fresh, index);
-            untrained = Statistics(layer, freshWeight, freshBias);
-            Histogram.Save(freshWeight.Values, Out("weights_histogram_untrained", $"{layer.Name}-weights-histogram-untrained.png"),
-                $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}");
-
-            if (layer is Conv2D conv)
-            {
-                var range = new ScottPlot.Range(options.VMin, options.VMax);
-                SaveKernels(weight, conv, range, Out("kernels", $"{layer.Name}-kernels.png"),
-                    $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
-                SaveKernels(freshWeight, conv, range, Out("kernels_untrained", $"{layer.Name}-kernels-untrained.png"),
-                    $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
-            }
-            else
-            {
-                WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], Out("weights", $"{layer.Name}-weights.png"),
-                    $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
-            }
+            string path = Path.Combine(outDir, fileName);
+            files.Add((what, path));
+            return path;
         }
+        WeightStatistics? trained = null, untrained = null;
+        if (layer is Conv2D or Dense)
+            (trained, untrained) = DrawWeights(net, index, options, modelName, Out);
 
-        if (output.Rank == 3)
+        if (drawsMaps)
         {
             var splits = BookSplits.Load(options.DataDir);
-            var images = options.Split == DataSplit.Train ? splits.Data.Train : splits[options.Split];
-            if (options.Sample < 0 || options.Sample >= images.Count)
-                throw new FashionCnnException($"--sample {options.Sample} is outside the {images.Count:N0} images of {options.Split.Name()} (0–{images.Count - 1}).");
-            string className = model.ClassNames[images.Labels[options.Sample]];
+            var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
+            string className = model.ClassNames[label];
             string sample = $"{options.Split.Name()}[{options.Sample}]";
-            byte[] bytes = images.Image(options.Sample).ToArray();
             float[] pixels = bytes.Select(p => (float)p).ToArray();
 
             ImageGrid.Save(Out("sample", $"sample-{options.Split.Name()}-{options.Sample}.png"), $"{sample}: {className}",
                 [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
                 sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
-            ImageGrid.Save(Out("feature_maps", $"{layer.Name}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
+            ImageGrid.Save(Out("feature maps", $"{layer.Name}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
         }
@@ -122,8 +104,46 @@ public static class LayerVisualization
         return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
     }
 
+    /// <summary>
+    /// A layer's kernel trained and freshly initialised: statistics, histograms on one shared x range (so the
+    /// two are comparable at a glance), and the kernels (Conv2D, one shared colour scale) or weight matrix (Dense).
+    /// </summary>
+    private static (WeightStatistics Trained, WeightStatistics Untrained) DrawWeights(
+        SequentialNet net, int index, VisualizeOptions options, string modelName, Func<string, string, string> output)
+    {
+        var layer = net.Spec.Layers[index];
+        var (weight, bias) = Snapshot(net, index);
+        var trained = Statistics(layer, weight, bias);
+        using var fresh = new SequentialNet(net.Spec);
+        fresh.InitializeLikeKeras(options.Seed);
+        var (freshWeight, freshBias) = Snapshot(fresh, index);
+        var untrained = Statistics(layer, freshWeight, freshBias);
+
+        var range = new ScottPlot.Range(Math.Min(weight.Values.Min(), freshWeight.Values.Min()), Math.Max(weight.Values.Max(), freshWeight.Values.Max()));
+        Histogram.Save(weight.Values, output("weights histogram", $"{layer.Name}-weights-histogram.png"),
+            $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range);
+        Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{layer.Name}-weights-histogram-untrained.png"),
+            $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}", range);
+
+        if (layer is Conv2D conv)
+        {
+            var scale = new ScottPlot.Range(options.VMin, options.VMax);
+            SaveKernels(weight, conv, scale, output("kernels", $"{layer.Name}-kernels.png"),
+                $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
+            SaveKernels(freshWeight, conv, scale, output("kernels, untrained", $"{layer.Name}-kernels-untrained.png"),
+                $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
+        }
+        else
+        {
+            WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{layer.Name}-weights.png"),
+                $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
+        }
+        return (trained, untrained);
+    }
+
     private static IEnumerable<string> Drawable(ModelSpec spec) =>
-        spec.Layers.Select((l, i) => (l, i)).Where(p => p.l is not (Flatten or Dropout)).Select(p => $"{p.i} {p.l.Name} ({p.l.KerasClass})");
+        spec.Shapes().Select((row, i) => (row, i)).Where(p => p.row.Layer is Conv2D or Dense || p.row.Output.Rank == 3)
+            .Select(p => $"{p.i} {p.row.Layer.Name} ({p.row.Layer.KerasClass})");
 
     private static (NamedTensor Weight, NamedTensor Bias) Snapshot(SequentialNet net, int index)
     {
@@ -164,8 +184,10 @@ public static class LayerVisualization
         {
             float[] map = values.AsSpan(c * h * w, h * w).ToArray();
             float min = map.Min(), max = map.Max();
-            // A map that is all one value (a dead ReLU channel) still needs a range to be drawn.
-            return new GridImage(map, h, w, $"{c}", new ScottPlot.Range(min, max > min ? max : min + 1));
+            // A map that is all one value still needs a range to be drawn; an all-zero one is a ReLU that never fired
+            // on this image, and says so rather than look like a drawing error.
+            string caption = max == 0 && min == 0 ? $"{c}: all zero" : max == min ? $"{c}: all {min:G3}" : $"{c}";
+            return new GridImage(map, h, w, caption, new ScottPlot.Range(min, max > min ? max : min + 1));
         }).ToList();
     }
 }

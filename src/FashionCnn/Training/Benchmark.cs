@@ -22,6 +22,9 @@ public sealed record BenchmarkOptions
     public int EvalBatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
     public string? DataDir { get; init; }
+
+    /// <summary>The model to time (see <see cref="TrainingOptions.Architecture"/>); the book's CNN by default.</summary>
+    public string? Architecture { get; init; }
 }
 
 /// <summary>The numbers a user waits on: one training step, one evaluation pass, the start-up, the memory.</summary>
@@ -38,16 +41,17 @@ public static class Benchmark
 {
     public static BenchmarkResult Run(BenchmarkOptions options)
     {
-        if (options.Steps < 1 || options.WarmupSteps < 0 || options.BatchSize < 1 || options.Threads < 1 || options.EvalBatchSize < 1)
-            throw new FashionCnnException("--steps, --batch-size and --threads must be at least 1.");
-        var device = ComputeDevice.Resolve(options.Device);
-        torch.set_num_threads(options.Threads);
-        var trainingOptions = new TrainingOptions { BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1 };
-        var (train, validation) = TrainingRun.LoadDatasets(options.DataDir, device.Device, limit: null);
+        if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1)
+            throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
+        var trainingOptions = new TrainingOptions { BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture }.Validated();
+        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        var spec = TrainingModel.Build(trainingOptions).Spec;
+        BatchMemory.Require(spec, options.BatchSize, "--batch-size");
+        var (train, validation, _) = TrainingData.Load(options.DataDir, device.Device, limit: null);
         using (train)
         using (validation)
         {
-            using var net = new SequentialNet(ModelSpec.Book);
+            using var net = new SequentialNet(spec);
             net.InitializeLikeKeras(trainingOptions.Seed);
             net.to(device.Device);
             using var trainer = new Trainer(net, trainingOptions);

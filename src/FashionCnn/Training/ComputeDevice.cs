@@ -14,6 +14,25 @@ public sealed record ComputeDevice(Device Device, string Description)
 
     public static string LibTorchVersion { get; } = Metadata("LibTorchVersion") ?? "?";
 
+    /// <summary>More libtorch threads than this per core only add switching; a larger --threads is a typo.</summary>
+    public const int MaxThreadsPerCore = 4;
+
+    public static int MaxThreads => MaxThreadsPerCore * Environment.ProcessorCount;
+
+    /// <summary>
+    /// The one place a verb sets up where it computes: resolves the device and gives libtorch its thread count,
+    /// bounded by what the machine has.
+    /// </summary>
+    public static ComputeDevice Prepare(string choice, int threads)
+    {
+        if (threads < 1 || threads > MaxThreads)
+            throw new FashionCnnException(
+                $"--threads must be between 1 and {MaxThreads} ({MaxThreadsPerCore} per core of this machine's {Environment.ProcessorCount}); got {threads}.");
+        var device = Resolve(choice);
+        torch.set_num_threads(threads);
+        return device;
+    }
+
     /// <summary>Resolves auto, cpu or cuda; asking for CUDA where there is none is an error that says why.</summary>
     public static ComputeDevice Resolve(string choice)
     {

@@ -18,6 +18,9 @@ public static class Evaluation
     /// </summary>
     public const int DefaultBatchSize = 128;
 
+    /// <summary>More images per forward pass than any split has is one pass anyway.</summary>
+    public const int MaxBatchSize = 60_000;
+
     /// <summary>
     /// Mean sparse categorical cross-entropy and accuracy over <paramref name="data"/>, dropout off. Sums stay
     /// on the device and are read once at the end; with <paramref name="keepPredictions"/> each batch's

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 
 namespace FashionCnn.Training;
 

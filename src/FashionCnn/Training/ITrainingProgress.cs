@@ -12,15 +12,15 @@ public interface ITrainingProgress
     void EpochCompleted(EpochRecord record, EpochOutcome outcome);
 }
 
-/// <summary>What is about to be trained, where.</summary>
+/// <summary>What is about to be trained, where; <paramref name="InitFrom"/> names the file whose weights the model starts from.</summary>
 public sealed record RunDescription(string DataDirectory, string Device, int Threads, int TrainCount, int ValidationCount,
-    int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch = 0);
+    int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch, string Model, long Parameters, string Optimizer, string? InitFrom);
 
 /// <summary>Running metrics of the epoch so far (0-based epoch, 1-based step).</summary>
 public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double Accuracy, TimeSpan Elapsed);
 
-/// <summary>What the callbacks did at the end of an epoch.</summary>
-public sealed record EpochOutcome(bool Improved, bool CheckpointSaved, bool StopsTraining);
+/// <summary>What the callbacks did at the end of an epoch; <paramref name="StopsEarly"/> only when it ends the run before its last epoch.</summary>
+public sealed record EpochOutcome(bool Improved, bool CheckpointSaved, bool StopsEarly, int Patience);
 
 /// <summary>Discards every report.</summary>
 public sealed class NoProgress : ITrainingProgress

@@ -2,15 +2,17 @@ namespace FashionCnn.Training;
 
 /// <summary>
 /// Keeps two training runs from writing into one model folder at once. The lock is an exclusive flock on
-/// <c>.train.lock</c>, which the kernel releases when the process ends however it ends; the holder's
-/// process id sits beside it in <c>.train.lock.pid</c> so the second run can say who holds the folder.
+/// <c>.train.lock</c>, which the kernel releases when the process ends however it ends, so a lock left by a
+/// killed run never blocks the next one; the holder's process id sits beside it in <c>.train.lock.pid</c> so
+/// the second run can say who holds the folder. A run that ends normally removes both files.
 /// </summary>
 public sealed class ModelDirectoryLock : IDisposable
 {
-    private const string LockName = ".train.lock", PidName = ".train.lock.pid";
+    public const string LockName = ".train.lock", PidName = ".train.lock.pid";
     private readonly FileStream _lock;
+    private readonly string _lockPath, _pidPath;
 
-    private ModelDirectoryLock(FileStream stream) => _lock = stream;
+    private ModelDirectoryLock(FileStream stream, string lockPath, string pidPath) => (_lock, _lockPath, _pidPath) = (stream, lockPath, pidPath);
 
     public static ModelDirectoryLock Acquire(string modelDir)
     {
@@ -20,7 +22,7 @@ public sealed class ModelDirectoryLock : IDisposable
         {
             var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             File.WriteAllText(pidPath, Environment.ProcessId.ToString());
-            return new ModelDirectoryLock(stream);
+            return new ModelDirectoryLock(stream, lockPath, pidPath);
         }
         catch (IOException) when (File.Exists(lockPath))
         {
@@ -30,5 +32,16 @@ public sealed class ModelDirectoryLock : IDisposable
         }
     }
 
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Removes the files while still holding the lock, so no other run can take a lock on a file that is about to vanish.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(_pidPath);
+            File.Delete(_lockPath);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        _lock.Dispose();
+    }
 }

@@ -1,61 +1,79 @@
 using System.Globalization;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 using FashionCnn.Model;
+using FashionCnn.Optimizers;
 
 namespace FashionCnn.Training;
 
-/// <summary>The options that must not change between a run and its resumption, or the result would not be that run's.</summary>
-public sealed record RunIdentity(int Seed, int BatchSize, double LearningRate, int? Limit, string DataSha256);
+/// <summary>
+/// The options that must not change between a run and its resumption, or the result would not be that run's.
+/// <paramref name="Architecture"/> is the model's Keras JSON, <paramref name="Optimizer"/> the optimizer's settings as JSON.
+/// </summary>
+public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string DataSha256, string Architecture, string Optimizer, string? Precision = null);
 
 /// <summary>Where a run stood after its last completed epoch: enough to continue it as if it had never stopped.</summary>
 public sealed record ResumeState(
     int CompletedEpochs, double BestValLoss, int BestEpoch, int Wait, double CheckpointBestValLoss,
-    IReadOnlyList<EpochRecord> History, RunIdentity Identity);
+    IReadOnlyList<EpochRecord> History, RunIdentity Identity)
+{
+    /// <summary>Whether every field a resume needs is present and consistent (a file edited by hand may lack some).</summary>
+    public bool IsComplete =>
+        History is not null && Identity is not null && Identity.DataSha256 is not null && Identity.Architecture is not null
+        && Identity.Optimizer is not null && History.All(e => e is not null) && CompletedEpochs == History.Count
+        && CompletedEpochs >= 1 && BestEpoch < CompletedEpochs && Wait >= 0;
+}
+
+/// <summary>What a resume file holds besides the state: the weights and the optimizer's slots.</summary>
+public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> Weights, IReadOnlyList<NamedTensor> OptimizerState, long Step);
 
 /// <summary>
-/// <c>last-epoch.safetensors</c>: written atomically after every epoch, it holds the weights, Keras Adam's
-/// moments (<c>optimizer.m</c>, <c>optimizer.v</c>) and, in its metadata, the epoch counter, early stopping's
-/// state, the history and the options that define the run. <c>train --resume</c> reads it.
+/// <c>last-epoch.safetensors</c>: written atomically after every epoch, it holds the weights, the optimizer's
+/// state slots (<c>optimizer.m</c>, <c>optimizer.v</c> for Adam, …) and, in its metadata, the epoch counter, early
+/// stopping's state, the history and the options that define the run. <c>train --resume</c> reads it.
 /// </summary>
 public static class ResumeFile
 {
     public const string FileName = "last-epoch.safetensors";
-    private const string StateKey = "resume_state", StepKey = "optimizer_step";
+    private const string StateKey = "resume_state", StepKey = "optimizer_step", FormatValue = "fashioncnn-resume/2";
 
-    public static void Save(string path, SequentialNet net, KerasAdam optimizer, ResumeState state)
+    public static void Save(string path, SequentialNet net, KerasOptimizer optimizer, ResumeState state)
     {
-        var (m, v, step) = optimizer.State();
-        NamedTensor[] tensors = [.. Checkpoint.Weights(net), new("optimizer.m", [m.Length], m), new("optimizer.v", [v.Length], v)];
+        NamedTensor[] tensors = [.. Checkpoint.Weights(net), .. optimizer.State()];
         var metadata = new Dictionary<string, string>
         {
-            [Checkpoint.FormatKey] = "fashioncnn-resume/1",
+            [Checkpoint.FormatKey] = FormatValue,
             [Checkpoint.ModelConfigKey] = KerasModelConfig.ToJson(net.Spec),
-            [StepKey] = step.ToString(CultureInfo.InvariantCulture),
+            [StepKey] = optimizer.Step.ToString(CultureInfo.InvariantCulture),
             [StateKey] = JsonSerializer.Serialize(state),
         };
         AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
     }
 
-    public static (ResumeState State, IReadOnlyList<NamedTensor> Weights, float[] M, float[] V, long Step) Load(string path)
+    public static ResumePoint Load(string path)
     {
         string name = Path.GetFileName(path);
-        if (!File.Exists(path))
+        if (FileKinds.Of(path) == FileKind.Missing)
             throw new FashionCnnException($"--resume: no {FileName} in {Path.GetDirectoryName(path)}; nothing to resume (train without --resume to start).");
         var file = SafeTensors.Read(path);
+        if (file.Metadata.GetValueOrDefault(Checkpoint.FormatKey) != FormatValue)
+            throw new FashionCnnException($"{name}: not a resume file of this version of fashioncnn; train without --resume to start again.");
+        ResumeState? state;
+        long step;
         try
         {
-            var state = JsonSerializer.Deserialize<ResumeState>(file.Metadata[StateKey])
-                        ?? throw new FashionCnnException($"{name}: empty resume state.");
-            long step = long.Parse(file.Metadata[StepKey], CultureInfo.InvariantCulture);
-            var m = file.Find("optimizer.m") ?? throw new FashionCnnException($"{name}: no optimizer state.");
-            var v = file.Find("optimizer.v") ?? throw new FashionCnnException($"{name}: no optimizer state.");
-            var weights = file.Tensors.Where(t => !t.Name.StartsWith("optimizer.", StringComparison.Ordinal)).ToList();
-            return (state, weights, m.Values, v.Values, step);
+            state = JsonSerializer.Deserialize<ResumeState>(file.Metadata.GetValueOrDefault(StateKey) ?? "null");
+            step = long.Parse(file.Metadata.GetValueOrDefault(StepKey) ?? "", NumberStyles.None, CultureInfo.InvariantCulture);
         }
-        catch (Exception e) when (e is KeyNotFoundException or JsonException or FormatException)
+        catch (Exception e) when (e is JsonException or FormatException or OverflowException)
         {
-            throw new FashionCnnException($"{name}: not a fashioncnn resume file ({e.Message.TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{name}: not a fashioncnn resume file ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
         }
+        if (state is null || !state.IsComplete)
+            throw new FashionCnnException($"{name}: the resume state is incomplete; train without --resume to start again.");
+        var optimizer = file.Tensors.Where(t => t.Name.StartsWith("optimizer.", StringComparison.Ordinal)).ToList();
+        var weights = file.Tensors.Where(t => !t.Name.StartsWith("optimizer.", StringComparison.Ordinal)).ToList();
+        return new ResumePoint(state, weights, optimizer, step);
     }
 }

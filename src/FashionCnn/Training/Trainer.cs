@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FashionCnn.Data;
 using FashionCnn.Model;
+using FashionCnn.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public sealed record EpochTraining(double Loss, double Accuracy, bool Completed,
 
 /// <summary>
 /// One epoch of Keras' <c>model.fit</c>: the training set reshuffled from the seed, batches of
-/// <see cref="TrainingOptions.BatchSize"/>, Adam, sparse categorical cross-entropy on the logits.
+/// <see cref="TrainingOptions.BatchSize"/>, the run's optimizer, sparse categorical cross-entropy on the logits.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -22,17 +23,16 @@ public sealed class Trainer : IDisposable
 
     private readonly SequentialNet _net;
     private readonly TrainingOptions _options;
-    private readonly KerasAdam _optimizer;
+    private readonly KerasOptimizer _optimizer;
 
     public Trainer(SequentialNet net, TrainingOptions options)
     {
         _net = net;
         _options = options;
-        // Keras' Adam with its defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
-        _optimizer = new KerasAdam(net.parameters(), options.LearningRate);
+        _optimizer = KerasOptimizer.Create(options.Optimizer, net.parameters());
     }
 
-    public KerasAdam Optimizer => _optimizer;
+    public KerasOptimizer Optimizer => _optimizer;
 
     /// <summary>The order of the training images in epoch <paramref name="epoch"/>, a function of seed and epoch only.</summary>
     public static int[] ShuffleOrder(int count, int seed, int epoch) =>
@@ -85,7 +85,7 @@ public sealed class Trainer : IDisposable
                 var images = _net.InputFromPixels(train.ImagesAt(indices));
                 var labels = train.LabelsAt(indices);
 
-                _net.zero_grad();
+                _optimizer.ZeroGrad();
                 var logits = _net.call(images);
                 var loss = nn.functional.cross_entropy(logits, labels);
                 loss.backward();

@@ -1,3 +1,5 @@
+using FashionCnn.Optimizers;
+
 namespace FashionCnn.Training;
 
 /// <summary>When early stopping puts the best epoch's weights back into the model.</summary>
@@ -10,17 +12,26 @@ public enum RestoreBest
     OnStop,
 }
 
-/// <summary>Everything a training run can be told, with the book's values as defaults.</summary>
+/// <summary>Everything a training run can be told, with the book's chapter 8-2 values as defaults.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>
+    /// The model to build: a bundled name (see <see cref="Model.ArchitectureSource.Bundled"/>), a Keras JSON config, or a
+    /// model file whose layers are used. Null: the model of <see cref="InitFrom"/>, else the book's CNN.
+    /// </summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>Start from this trained model's weights (Keras' load_model then fit); the optimizer starts fresh.</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Passes over the training set (the book fits up to 20 with early stopping).</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Images per step; Keras' default of 32 gives 1,500 steps over 48,000 images.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Adam's learning rate, Keras' default.</summary>
-    public double LearningRate { get; init; } = 0.001;
+    /// <summary>The optimizer and its hyperparameters; Adam as in the book's chapter 8 (Keras' compile() default is RMSprop).</summary>
+    public OptimizerSettings Optimizer { get; init; } = new();
 
     /// <summary>Epochs without a lower val_loss before stopping, as the book's EarlyStopping(patience=2); 0 turns early stopping off.</summary>
     public int Patience { get; init; } = 2;
@@ -52,14 +63,16 @@ public sealed record TrainingOptions
     public TrainingOptions Validated()
     {
         Require(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs}).");
-        Require(BatchSize >= 1, $"--batch-size must be at least 1 (got {BatchSize}).");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--learning-rate must be a positive number (got {LearningRate}).");
+        Require(BatchSize is >= 1 and <= MaxBatchSize, $"--batch-size must be between 1 and {MaxBatchSize:N0} (got {BatchSize}).");
         Require(Patience >= 0, $"--patience must be 0 (off) or more (got {Patience}).");
-        Require(Threads >= 1, $"--threads must be at least 1 (got {Threads}).");
         Require(Limit is null or >= 1, $"--limit must be at least 1 (got {Limit}).");
         Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda (got {Device}).");
+        Optimizer.Validated();
         return this;
     }
+
+    /// <summary>More images per step than the 48,000 of the training set is one batch anyway.</summary>
+    public const int MaxBatchSize = 48_000;
 
     private static void Require(bool condition, string message)
     {

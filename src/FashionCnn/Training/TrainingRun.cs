@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
-using FashionCnn.Data;
+using FashionCnn.Files;
+using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Plotting;
 using TorchSharp;
@@ -18,227 +19,258 @@ public sealed record TrainingResult(
     int? StoppedEarlyAtEpoch,
     bool Interrupted,
     string Device,
-    IReadOnlyDictionary<string, string> Files,
+    TrainingFiles Files,
     IReadOnlyList<double> ResidentMegabytesPerEpoch,
     IReadOnlyList<long> LiveTensorsPerEpoch);
 
 /// <summary>
-/// The book's chapter 8-2 as one call: load and split the data, build and initialise the model, fit it
-/// with a best-only checkpoint and early stopping, then write the history, its plots and a record of the run.
+/// Keras' <c>model.fit</c> with the book's callbacks as one call: prepare the device, build (or load) the model,
+/// lock the model folder, load and split the data, resume if asked, fit epoch by epoch with a best-only checkpoint
+/// and early stopping, put the best weights back, then write the history, its plots and a record of the run.
 /// </summary>
-public static class TrainingRun
+public sealed class TrainingRun : IDisposable
 {
-    public const string HistoryJson = "history.json", HistoryCsv = "history.csv", LossPng = "loss.png",
-        AccuracyPng = "accuracy.png", RunJson = "run.json";
+    private readonly TrainingOptions _options;
+    private readonly ComputeDevice _device;
+    private readonly TrainingModel _model;
+    private readonly TrainingFiles _files;
+    private readonly DateTimeOffset _started = DateTimeOffset.Now;
+    private readonly ModelDirectoryLock _lock;
+    private readonly SequentialNet _net;
+    private readonly Trainer _trainer;
+    private readonly History _history = new();
+    private readonly EarlyStopping _earlyStopping;
+    private readonly ModelCheckpoint _checkpoint;
+    private readonly List<double> _residentMegabytes = [];
+    private readonly List<long> _liveTensors = [];
+    private DeviceDataset? _train, _validation;
+    private DataSummary? _data;
+    private NamedTensor[]? _bestWeights;
+    private int _firstEpoch;
+    private bool _interrupted, _restored;
 
     public static TrainingResult Execute(TrainingOptions options, ITrainingProgress progress, CancellationToken cancellation)
     {
         options = options.Validated();
-        var started = DateTimeOffset.Now;
-        var device = ComputeDevice.Resolve(options.Device);
-        torch.set_num_threads(options.Threads);
+        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        var model = TrainingModel.Build(options);
+        using var run = new TrainingRun(options, device, model);
+        run.LoadData();
+        run.ResumeIfAsked();
+        run.Announce(progress);
+        run.FitEpochs(progress, cancellation);
+        run.RestoreBestWeights();
+        run.WriteHistoryAndPlots();
+        if (cancellation.IsCancellationRequested) run._interrupted = true;
+        return run.Finish();
+    }
 
-        string modelDir = Path.GetFullPath(options.ModelDir);
-        using var folderLock = ModelDirectoryLock.Acquire(modelDir);
+    private TrainingRun(TrainingOptions options, ComputeDevice device, TrainingModel model)
+    {
+        _options = options;
+        _device = device;
+        _model = model;
+        string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
+        _lock = ModelDirectoryLock.Acquire(modelDir);
         RemoveStaleTemporaryFiles(modelDir);
-        var files = new Dictionary<string, string>
-        {
-            ["checkpoint"] = Path.Combine(modelDir, Checkpoint.FileName),
-            ["history_json"] = Path.Combine(modelDir, HistoryJson),
-            ["history_csv"] = Path.Combine(modelDir, HistoryCsv),
-            ["loss_plot"] = Path.Combine(modelDir, LossPng),
-            ["accuracy_plot"] = Path.Combine(modelDir, AccuracyPng),
-            ["run"] = Path.Combine(modelDir, RunJson),
-            ["resume_state"] = Path.Combine(modelDir, ResumeFile.FileName),
-        };
-        var resumed = options.Resume ? ResumeFile.Load(files["resume_state"]) : default;
+        _files = TrainingFiles.In(modelDir, model.Spec);
 
-        var (train, validation) = LoadDatasets(options.DataDir, device.Device, options.Limit, out var location, out string dataSha256);
-        using var trainData = train;
-        using var validationData = validation;
-        var identity = new RunIdentity(options.Seed, options.BatchSize, options.LearningRate, options.Limit, dataSha256);
-        using var net = new SequentialNet(ModelSpec.Book);
-        net.InitializeLikeKeras(options.Seed);
-        net.to(device.Device);
-        using var trainer = new Trainer(net, options);
-
-        var history = new History();
-        var earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
-        NamedTensor[]? bestWeights = null;
-        var checkpoint = new ModelCheckpoint(epoch => Checkpoint.Save(net, files["checkpoint"],
-            CheckpointMetadata(options, history.Epochs[^1], dataSha256)));
-        int firstEpoch = 0;
-        if (resumed.State is { } state)
+        _net = new SequentialNet(model.Spec);
+        try
         {
-            RequireSameRun(state, identity, options);
-            Checkpoint.LoadWeights(net, resumed.Weights, ResumeFile.FileName);
-            trainer.Optimizer.Restore(resumed.M, resumed.V, resumed.Step);
-            foreach (var record in state.History) history.Add(record);
-            earlyStopping.Restore((state.BestValLoss, state.BestEpoch, state.Wait));
-            checkpoint.Restore(state.CheckpointBestValLoss);
-            // Early stopping restores the best epoch's weights at the end: the best checkpoint holds them.
-            if (earlyStopping.Enabled && state.BestEpoch >= 0 && File.Exists(files["checkpoint"]))
-                bestWeights = SafeTensors.Read(files["checkpoint"]).Tensors.ToArray();
-            firstEpoch = state.CompletedEpochs;
+            _net.InitializeLikeKeras(options.Seed);
+            if (model.InitialWeights is { } initial) Checkpoint.LoadWeights(_net, initial, model.Source);
+            _net.to(device.Device);
+            _trainer = new Trainer(_net, options);
         }
+        catch
+        {
+            _net.Dispose();
+            _lock.Dispose();
+            throw;
+        }
+        _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
+        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1])));
+    }
 
-        int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        progress.RunStarted(new RunDescription(location.Directory, device.Description, options.Threads,
-            train.Count, validation.Count, options.Epochs, steps, options.BatchSize, firstEpoch));
-        WriteRunRecord(files["run"], options, device, started, null, null);
+    /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
+    private void LoadData()
+    {
+        BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
+        var (train, validation, data) = TrainingData.Load(_options.DataDir, _device.Device, _options.Limit);
+        (_train, _validation, _data) = (train, validation, data);
+    }
 
-        bool interrupted = false;
-        var residentMegabytes = new List<double>();
-        var liveTensors = new List<long>();
-        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
+    private void ResumeIfAsked()
+    {
+        if (!_options.Resume) return;
+        var point = ResumeFile.Load(_files.ResumeState);
+        var state = point.State;
+        RequireSameRun(state);
+        Checkpoint.LoadWeights(_net, point.Weights, ResumeFile.FileName);
+        _trainer.Optimizer.Restore(point.OptimizerState, point.Step, ResumeFile.FileName);
+        foreach (var record in state.History) _history.Add(record);
+        _earlyStopping.Restore((state.BestValLoss, state.BestEpoch, state.Wait));
+        _checkpoint.Restore(state.CheckpointBestValLoss);
+        // Early stopping restores the best epoch's weights at the end: the best checkpoint holds them.
+        if (_earlyStopping.Enabled && state.BestEpoch >= 0 && File.Exists(_files.Checkpoint))
+            _bestWeights = SafeTensors.Read(_files.Checkpoint).Tensors.ToArray();
+        _firstEpoch = state.CompletedEpochs;
+    }
+
+    private void Announce(ITrainingProgress progress)
+    {
+        int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
+        progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
+            _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
+            _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source));
+        WriteRunRecord(ended: null);
+    }
+
+    private void FitEpochs(ITrainingProgress progress, CancellationToken cancellation)
+    {
+        for (int epoch = _firstEpoch; epoch < _options.Epochs; epoch++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var trained = trainer.TrainEpoch(train, epoch, progress, cancellation);
-            if (trained.NonFiniteStep is int badStep)
-            {
-                history.Write(files["history_json"], files["history_csv"]);
-                string kept = earlyStopping.BestEpoch >= 0
-                    ? $"the checkpoint of epoch {earlyStopping.BestEpoch + 1} is kept"
-                    : "no epoch finished, so there is no checkpoint";
-                throw new RuntimeFailureException(
-                    $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {badStep}; {kept}. Try a lower --learning-rate (now {options.LearningRate}).");
-            }
+            var trained = _trainer.TrainEpoch(_train!, epoch, progress, cancellation);
+            if (trained.NonFiniteStep is int badStep) StopOnDivergence(epoch, badStep);
             if (!trained.Completed)
             {
-                interrupted = true;
-                break;
+                _interrupted = true;
+                return;
             }
-            var validated = Evaluation.Run(net, validation);
+            var validated = Evaluation.Run(_net, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
-            history.Add(record);
-            // An epoch leaves a few MB of host garbage (weight copies for the checkpoint and early stopping) that
-            // the GC's heuristics may not collect for many epochs; one full collection here takes milliseconds
-            // and keeps resident memory flat over a long run.
-            GC.Collect();
-            residentMegabytes.Add(Math.Round(Environment.WorkingSet / 1048576.0, 1));
-            liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            _history.Add(record);
+            RecordMemory();
 
-            bool improved = earlyStopping.OnEpochEnd(epoch, record.ValLoss);
-            if (improved && earlyStopping.Enabled) bestWeights = Checkpoint.Weights(net);
-            bool saved = checkpoint.OnEpochEnd(epoch, record.ValLoss);
-            progress.EpochCompleted(record, new EpochOutcome(improved, saved, earlyStopping.ShouldStop));
-            history.Write(files["history_json"], files["history_csv"]);
-            ResumeFile.Save(files["resume_state"], net, trainer.Optimizer, new ResumeState(epoch + 1,
-                earlyStopping.BestValLoss, earlyStopping.BestEpoch, earlyStopping.Wait, checkpoint.BestValLoss, history.Epochs.ToList(), identity));
-            if (earlyStopping.ShouldStop) break;
+            bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
+            if (improved && _earlyStopping.Enabled) _bestWeights = Checkpoint.Weights(_net);
+            bool saved = _checkpoint.OnEpochEnd(epoch, record.ValLoss);
+            bool stopsEarly = _earlyStopping.ShouldStop && epoch + 1 < _options.Epochs;
+            progress.EpochCompleted(record, new EpochOutcome(improved, saved, stopsEarly, _earlyStopping.Patience));
+            _history.Write(_files.HistoryJson, _files.HistoryCsv);
+            ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer, new ResumeState(epoch + 1,
+                _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity));
+            if (_earlyStopping.ShouldStop) return;
             if (cancellation.IsCancellationRequested)
             {
-                interrupted = true;
-                break;
+                _interrupted = true;
+                return;
             }
         }
+    }
 
-        bool restored = false;
-        if (!interrupted && history.Epochs.Count > 0 && bestWeights is not null
-            && earlyStopping.ShouldRestoreBestWeights(history.Epochs.Count - 1))
-        {
-            Checkpoint.LoadWeights(net, bestWeights, "best epoch");
-            restored = true;
-        }
+    /// <summary>
+    /// An epoch leaves a few MB of host garbage (weight copies for the checkpoint and early stopping) that the GC's
+    /// heuristics may not collect for many epochs; one full collection here takes milliseconds and keeps resident
+    /// memory flat over a long run, which run.json records per epoch with the number of live tensors.
+    /// </summary>
+    private void RecordMemory()
+    {
+        GC.Collect();
+        _residentMegabytes.Add(Math.Round(Environment.WorkingSet / 1048576.0, 1));
+        _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 
-        history.Write(files["history_json"], files["history_csv"]);
-        if (history.Epochs.Count > 0)
-        {
-            TrainingCurves.SaveLoss(history, files["loss_plot"]);
-            TrainingCurves.SaveAccuracy(history, files["accuracy_plot"]);
-        }
-        else
-        {
-            files.Remove("loss_plot");
-            files.Remove("accuracy_plot");
-        }
-        foreach (string key in new[] { "checkpoint", "resume_state" })
-            if (!File.Exists(files[key])) files.Remove(key);
+    private void StopOnDivergence(int epoch, int step)
+    {
+        _history.Write(_files.HistoryJson, _files.HistoryCsv);
+        string kept = _earlyStopping.BestEpoch >= 0
+            ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
+            : "no epoch finished, so there is no checkpoint";
+        throw new RuntimeFailureException(
+            $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {step}; {kept}. "
+            + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
+    }
 
-        var best = earlyStopping.BestEpoch >= 0 ? history.Epochs[earlyStopping.BestEpoch] : null;
-        var result = new TrainingResult(history, earlyStopping.BestEpoch + 1, best, restored,
-            earlyStopping.StoppedEpoch + 1, interrupted, device.Description, files, residentMegabytes, liveTensors);
-        WriteRunRecord(files["run"], options, device, started, DateTimeOffset.Now, result);
+    private void RestoreBestWeights()
+    {
+        if (_interrupted || _history.Epochs.Count == 0 || _bestWeights is null
+            || !_earlyStopping.ShouldRestoreBestWeights(_history.Epochs.Count - 1)) return;
+        Checkpoint.LoadWeights(_net, _bestWeights, "best epoch");
+        _restored = true;
+    }
+
+    private void WriteHistoryAndPlots()
+    {
+        _history.Write(_files.HistoryJson, _files.HistoryCsv);
+        if (_history.Epochs.Count == 0) return;
+        TrainingCurves.SaveLoss(_history, _files.LossPlot);
+        TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot);
+    }
+
+    private TrainingResult Finish()
+    {
+        var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
+        int? stoppedEarly = _earlyStopping.StoppedEpoch is int stopped && stopped + 1 < _options.Epochs ? stopped + 1 : null;
+        var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
+            _device.Description, _files, _residentMegabytes, _liveTensors);
+        WriteRunRecord(DateTimeOffset.Now, result);
         return result;
     }
 
-    /// <summary>A resumed run must be the same run: same seed, batch, learning rate, limit and data, and epochs left to do.</summary>
-    private static void RequireSameRun(ResumeState state, RunIdentity identity, TrainingOptions options)
+    private RunIdentity Identity => new(_options.Seed, _options.BatchSize, _options.Limit, _data!.TrainImagesSha256,
+        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson());
+
+    /// <summary>A resumed run must be the same run: same model, optimizer, seed, batch, limit and data, and epochs left to do.</summary>
+    private void RequireSameRun(ResumeState state)
     {
         var saved = state.Identity;
-        if (saved.Seed != identity.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {identity.Seed}.");
-        if (saved.BatchSize != identity.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {identity.BatchSize}.");
-        if (saved.LearningRate != identity.LearningRate) throw new FashionCnnException($"--resume: the run used --learning-rate {saved.LearningRate}, not {identity.LearningRate}.");
-        if (saved.Limit != identity.Limit) throw new FashionCnnException($"--resume: the run used --limit {saved.Limit?.ToString() ?? "(none)"}, not {identity.Limit?.ToString() ?? "(none)"}.");
-        if (saved.DataSha256 != identity.DataSha256) throw new FashionCnnException("--resume: the run was trained on other data files.");
-        if (state.CompletedEpochs >= options.Epochs)
+        var now = Identity;
+        if (saved.Architecture != now.Architecture) throw new FashionCnnException("--resume: the run trained another architecture; give the same --architecture (or --init-from) as before.");
+        if (saved.Optimizer != now.Optimizer)
+            throw new FashionCnnException($"--resume: the run used the optimizer {saved.Optimizer}, not {now.Optimizer}; give the same --optimizer and its options.");
+        if (saved.Seed != now.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {now.Seed}.");
+        if (saved.BatchSize != now.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {now.BatchSize}.");
+        if (saved.Limit != now.Limit) throw new FashionCnnException($"--resume: the run used --limit {saved.Limit?.ToString() ?? "(none)"}, not {now.Limit?.ToString() ?? "(none)"}.");
+        if (saved.DataSha256 != now.DataSha256) throw new FashionCnnException("--resume: the run was trained on other data files.");
+        if (state.CompletedEpochs >= _options.Epochs)
             throw new FashionCnnException($"--resume: the run already completed {state.CompletedEpochs} epoch(s); give --epochs above {state.CompletedEpochs} to train further.");
-        if (options.Patience > 0 && state.Wait >= options.Patience && state.CompletedEpochs > 1)
+        if (_options.Patience > 0 && state.Wait >= _options.Patience && state.CompletedEpochs > 1)
             throw new FashionCnnException($"--resume: the run already stopped early at epoch {state.CompletedEpochs}; give a larger --patience to go on.");
     }
 
     /// <summary>Temporary files of writers that were killed mid-write; with the folder locked, no live writer owns one.</summary>
     private static void RemoveStaleTemporaryFiles(string modelDir)
     {
-        foreach (string stale in Directory.EnumerateFiles(modelDir, ".*.tmp"))
+        foreach (string stale in Directory.EnumerateFiles(modelDir, AtomicFile.TemporaryPrefix + "*.tmp"))
         {
             try { File.Delete(stale); }
             catch (IOException) { }
         }
     }
 
-    /// <summary>
-    /// The book's training and validation sets on the device. The host copies are dropped before this
-    /// returns and collected at once: about 100 MB of arrays a long run has no use for.
-    /// </summary>
-    public static (DeviceDataset Train, DeviceDataset Validation) LoadDatasets(string? dataDir, Device device, int? limit) =>
-        LoadDatasets(dataDir, device, limit, out _, out _);
-
-    private static (DeviceDataset Train, DeviceDataset Validation) LoadDatasets(string? dataDir, Device device, int? limit,
-        out DataLocation location, out string trainImagesSha256)
-    {
-        var result = Upload(dataDir, device, limit, out location, out trainImagesSha256);
-        // Aggressive: also hand the freed pages back to the system, so they do not count as resident.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return result;
-    }
-
-    private static (DeviceDataset, DeviceDataset) Upload(string? dataDir, Device device, int? limit,
-        out DataLocation location, out string trainImagesSha256)
-    {
-        var splits = BookSplits.Load(dataDir);
-        location = splits.Location;
-        trainImagesSha256 = splits.TrainImagesSha256;
-        var train = new DeviceDataset(limit is int n ? splits.Train.Take(n) : splits.Train, device);
-        return (train, new DeviceDataset(splits.Validation, device));
-    }
-
-    private static Dictionary<string, string> CheckpointMetadata(TrainingOptions options, EpochRecord record, string dataSha256) => new()
+    private Dictionary<string, string> CheckpointMetadata(EpochRecord record) => new()
     {
         ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
         ["metrics"] = JsonSerializer.Serialize(new { loss = record.Loss, accuracy = record.Accuracy, val_loss = record.ValLoss, val_accuracy = record.ValAccuracy }),
-        ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-        ["batch_size"] = options.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["limit"] = options.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
-        ["data_sha256"] = dataSha256,
+        ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
+        ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["optimizer"] = _options.Optimizer.ToJson(),
+        ["learning_rate"] = _options.Optimizer.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["limit"] = _options.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["init_from"] = _model.InitialWeights is null ? "" : _model.Source,
+        ["data_sha256"] = _data!.TrainImagesSha256,
         ["saved_at"] = DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture),
     };
 
-    private static void WriteRunRecord(string path, TrainingOptions options, ComputeDevice device,
-        DateTimeOffset started, DateTimeOffset? ended, TrainingResult? result)
+    private void WriteRunRecord(DateTimeOffset? ended, TrainingResult? result = null)
     {
+        var options = _options;
         var record = new
         {
             options = new
             {
-                epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate,
+                architecture = _model.Description, init_from = options.InitFrom, epochs = options.Epochs, batch_size = options.BatchSize,
+                optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
                 limit = options.Limit, restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
-                data_dir = options.DataDir, model_dir = options.ModelDir,
+                data_dir = options.DataDir, model_dir = options.ModelDir, resume = options.Resume,
             },
-            device = device.Description,
+            device = _device.Description,
             threads = torch.get_num_threads(),
+            parameters = _model.Spec.ParameterCount,
             versions = new
             {
                 fashioncnn = Checkpoint.ToolVersion,
@@ -248,7 +280,7 @@ public static class TrainingRun
                 dotnet = Environment.Version.ToString(),
                 os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             },
-            started = started.ToString("o", CultureInfo.InvariantCulture),
+            started = _started.ToString("o", CultureInfo.InvariantCulture),
             ended = ended?.ToString("o", CultureInfo.InvariantCulture),
             epochs_run = result?.History.Epochs.Count,
             best_epoch = result?.BestEpoch,
@@ -260,6 +292,15 @@ public static class TrainingRun
             peak_resident_mb = ended is null ? (double?)null : Math.Round(ResidentMemory.PeakMegabytes(), 1),
             live_tensors_per_epoch = result?.LiveTensorsPerEpoch,
         };
-        AtomicFile.WriteAllText(path, JsonFormat.Serialize(record));
+        AtomicFile.WriteAllText(_files.RunRecord, JsonFormat.Serialize(record));
+    }
+
+    public void Dispose()
+    {
+        _trainer.Dispose();
+        _net.Dispose();
+        _train?.Dispose();
+        _validation?.Dispose();
+        _lock.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Files;
 using FashionCnn.Model;
 using TorchSharp;
 using static TorchSharp.torch;

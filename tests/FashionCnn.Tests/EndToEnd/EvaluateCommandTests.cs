@@ -42,8 +42,8 @@ public class EvaluateCommandTests
         Assert.Equal("Ankle boot", perClass[9].GetProperty("name").GetString());
         Assert.Equal((double)matrix[6][6] / matrix[6].Sum(), perClass[6].GetProperty("recall").GetDouble(), 9);
 
-        PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, "confusion-matrix.png"));
-        PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, "misclassified.png"));
+        PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, $"best-cnn-model-{split}-confusion-matrix.png"));
+        PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, $"best-cnn-model-{split}-misclassified.png"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class EvaluateCommandTests
 
         var json = Evaluate(Path.Combine(KerasFolder, "best-cnn-model.keras"), "val", temp.Path);
 
-        Assert.Equal("Keras 3 .keras", json.GetProperty("format").GetString());
+        Assert.Equal("Keras 3.4.1 .keras", json.GetProperty("format").GetString());
         Assert.Equal(11041, json.GetProperty("correct").GetInt32());
         Assert.Equal(0.2192559, json.GetProperty("loss").GetDouble(), 0.0005);
     }

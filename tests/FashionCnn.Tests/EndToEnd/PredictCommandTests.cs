@@ -171,7 +171,7 @@ public class PredictCommandTests
     [Theory]
     [InlineData(new string[0], "give one or more image files, or --index N")]
     [InlineData(new[] { "a.png", "--index", "1" }, "not both")]
-    [InlineData(new[] { "--index", "1", "--top", "11" }, "--top must be at most 10")]
+    [InlineData(new[] { "--index", "1", "--top", "11" }, "--top must be between 1 and 10")]
     public void Wrong_combinations_are_parse_errors(string[] args, string expected)
     {
         var result = Predict(args);

@@ -89,7 +89,7 @@ public class ErrorPolicyTests
         Assert.Equal(2, plain.ExitCode);
         Assert.Equal(2, verbose.ExitCode);
         Assert.Single(plain.Stderr.TrimEnd().Split('\n'));
-        Assert.Contains("model file not found", plain.Stderr);
+        Assert.Contains("--model /nonexistent/model.h5: file not found", plain.Stderr);
         Assert.Contains("   at FashionCnn.", verbose.Stderr);
     }
 }

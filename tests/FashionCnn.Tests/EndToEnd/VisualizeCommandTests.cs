@@ -29,7 +29,7 @@ public class VisualizeCommandTests
         string[] expected =
         [
             "conv2d-weights-histogram.png", "conv2d-weights-histogram-untrained.png", "conv2d-kernels.png",
-            "conv2d-kernels-untrained.png", "conv2d-feature-maps-train-0.png", "sample-train-0.png",
+            "conv2d-kernels-untrained.png", "conv2d-feature-maps-train-input-0.png", "sample-train-input-0.png",
         ];
         Assert.Equal(expected.Order(), Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
         foreach (string file in expected) PngAssert.DecodesAndIsNotBlank(Path.Combine(temp.Path, file));
@@ -53,8 +53,8 @@ public class VisualizeCommandTests
         Assert.Contains("weights (3, 3, 32, 64), bias (64,)", result.Stdout);
         var kernels32 = Size(Path.Combine(temp.File("l0"), "conv2d-kernels.png"));
         var kernels64 = Size(Path.Combine(temp.File("l2"), "conv2d_1-kernels.png"));
-        var maps32 = Size(Path.Combine(temp.File("l0"), "conv2d-feature-maps-train-0.png"));
-        var maps64 = Size(Path.Combine(temp.File("l2"), "conv2d_1-feature-maps-train-0.png"));
+        var maps32 = Size(Path.Combine(temp.File("l0"), "conv2d-feature-maps-train-input-0.png"));
+        var maps64 = Size(Path.Combine(temp.File("l2"), "conv2d_1-feature-maps-train-input-0.png"));
         Assert.Equal(kernels32.Width, kernels64.Width);
         Assert.True(kernels64.Height > 1.5 * kernels32.Height, $"{kernels32} vs {kernels64}");
         Assert.Equal(maps32.Width, maps64.Width);

@@ -65,7 +65,7 @@ public class FlattenOrderTests
         ];
 
         var exported = ImportedWeights.ToChannelsFirstFlatten(spec, ours);
-        var back = ImportedWeights.ToChannelsLastFlatten(spec, exported);
+        var back = ImportedWeights.ToChannelsLastFlatten(spec, exported, "test");
 
         int h = 0, w = 1, c = 2, ourIndex = (h * 3 + w) * 4 + c, theirIndex = c * 6 + h * 3 + w;
         foreach (string vector in new[] { "norm.weight", "norm.bias", "norm.running_mean", "norm.running_var" })

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FashionCnn.Checkpoints;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using TorchSharp;
@@ -141,9 +142,9 @@ public class KerasImportTests
         using var temp = new TempFolder();
         new KerasTestModel().WriteH5(temp.File("small.h5"));
 
-        var error = Assert.Throws<FashionCnnException>(() => ModelFile.Load(temp.File("small.h5")).RequireFashionMnist("small.h5"));
+        var error = Assert.Throws<FashionCnnException>(() => LoadedModel.RequireFashionMnist(ModelFile.Load(temp.File("small.h5")).Net.Spec, "small.h5"));
 
         Assert.Contains("(None, 10, 10, 2)", error.Message);
-        Assert.Contains("(None, 28, 28, 1)", error.Message);
+        Assert.Contains("784 pixels", error.Message);
     }
 }

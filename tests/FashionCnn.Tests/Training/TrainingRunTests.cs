@@ -28,7 +28,7 @@ public class TrainingRunTests
 
         Assert.Equal(2, first.History.Epochs.Count);
         Assert.Equal(first.History.Epochs.Select(e => e with { Seconds = 0 }), second.History.Epochs.Select(e => e with { Seconds = 0 }));
-        Assert.Equal(File.ReadAllBytes(first.Files["checkpoint"]).Length, File.ReadAllBytes(second.Files["checkpoint"]).Length);
+        Assert.Equal(File.ReadAllBytes(first.Files.Checkpoint).Length, File.ReadAllBytes(second.Files.Checkpoint).Length);
     }
 
     [Fact]

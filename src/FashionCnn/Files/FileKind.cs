@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+
+namespace FashionCnn.Files;
+
+/// <summary>What a path names, as the operating system sees it.</summary>
+public enum FileKind { Missing, Regular, Directory, Fifo, CharacterDevice, BlockDevice, Socket, Other }
+
+/// <summary>
+/// Tells what kind of thing a path names without opening it: opening a FIFO blocks until a writer appears,
+/// and reading a device may never end, so every input and output path is checked first. .NET has no public
+/// API for the file type on Unix, so this asks the runtime's own native shim (SystemNative_Stat, which every
+/// .NET file API uses and whose FileStatus layout is the same on every architecture).
+/// </summary>
+public static class FileKinds
+{
+    /// <summary>The kind of <paramref name="path"/>, following symbolic links (a dangling link is <see cref="FileKind.Missing"/>).</summary>
+    public static FileKind Of(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Missing;
+        if (Stat(path, out var status) != 0) return FileKind.Missing;
+        return (status.Mode & TypeMask) switch
+        {
+            RegularBits => FileKind.Regular,
+            DirectoryBits => FileKind.Directory,
+            FifoBits => FileKind.Fifo,
+            CharacterBits => FileKind.CharacterDevice,
+            BlockBits => FileKind.BlockDevice,
+            SocketBits => FileKind.Socket,
+            _ => FileKind.Other,
+        };
+    }
+
+    /// <summary>How a user would name the kind in a sentence.</summary>
+    public static string Describe(this FileKind kind) => kind switch
+    {
+        FileKind.Regular => "a file",
+        FileKind.Directory => "a folder",
+        FileKind.Fifo => "a named pipe (FIFO)",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Socket => "a socket",
+        FileKind.Missing => "missing",
+        _ => "not a regular file",
+    };
+
+    private const int TypeMask = 0xF000, FifoBits = 0x1000, CharacterBits = 0x2000, DirectoryBits = 0x4000,
+        BlockBits = 0x6000, RegularBits = 0x8000, SocketBits = 0xC000;
+
+    // dotnet/runtime src/native/libs/System.Native/pal_io.h: FileStatus; only Mode is read here.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FileStatus
+    {
+        public int Flags;
+        public int Mode;
+        public uint Uid;
+        public uint Gid;
+        public long Size;
+        public long ATime, ATimeNsec, MTime, MTimeNsec, CTime, CTimeNsec, BirthTime, BirthTimeNsec;
+        public long Dev, RDev, Ino;
+        public uint UserFlags;
+    }
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus status);
+}

@@ -1,0 +1,87 @@
+namespace FashionCnn.Files;
+
+/// <summary>
+/// Every file and folder the tool writes is checked here first. An output goes to a new path or replaces a
+/// regular file; a folder, pipe, device or socket in its place is one sentence naming the option, and nothing
+/// is touched. A symbolic link is written through: its final target is replaced (atomically, in the target's
+/// folder) and the link stays. The folder an output file goes into must exist; a folder option
+/// (<c>--out</c>, <c>--model-dir</c>) is created when missing.
+/// </summary>
+public static class OutputFiles
+{
+    /// <summary>The path to write for <paramref name="path"/> (a link's final target), checked, with its folder writable.</summary>
+    public static string RequireFile(string? path, string option)
+    {
+        PathText.RequireUsable(path, option);
+        string full = Path.GetFullPath(path!);
+        if (new FileInfo(full).LinkTarget is not null)
+            full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        var kind = FileKinds.Of(full);
+        if (kind == FileKind.Directory)
+            throw new FashionCnnException($"{option} {path}: is a folder; give a file name.");
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+            throw new FashionCnnException($"{option} {path}: is {kind.Describe()}; outputs go to a new path or replace a regular file.");
+        if (Path.GetFileName(full).Length > MaxNameLength)
+            throw new FashionCnnException($"{option} {path}: the file name is longer than {MaxNameLength} characters.");
+        string folder = Path.GetDirectoryName(full)!;
+        var folderKind = FileKinds.Of(folder);
+        if (folderKind == FileKind.Missing)
+            throw new FashionCnnException($"{option} {path}: the folder {folder} does not exist.");
+        if (folderKind != FileKind.Directory)
+            throw new FashionCnnException($"{option} {path}: {folder} is {folderKind.Describe()}, not a folder.");
+        RequireWritable(folder, option, path!);
+        return full;
+    }
+
+    /// <summary>The folder <paramref name="path"/> names, created when missing, checked writable.</summary>
+    public static string RequireFolder(string? path, string option)
+    {
+        PathText.RequireUsable(path, option);
+        string full = Path.GetFullPath(path!);
+        var kind = FileKinds.Of(full);
+        if (kind is not (FileKind.Directory or FileKind.Missing))
+            throw new FashionCnnException($"{option} {path}: is {kind.Describe()}, not a folder.");
+        try { Directory.CreateDirectory(full); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FashionCnnException($"{option} {path}: cannot create this folder ({e.Message.TrimEnd('.')}).", e);
+        }
+        RequireWritable(full, option, path!);
+        return full;
+    }
+
+    /// <summary>
+    /// A folder the user did not name (beside the model, say): used when writable, and otherwise ./models, so a
+    /// model on a read-only share still gets its pictures.
+    /// </summary>
+    public static string DefaultFolder(string preferred)
+    {
+        try { return RequireFolder(preferred, "(default folder)"); }
+        catch (FashionCnnException)
+        {
+            try { return RequireFolder("models", "(default folder)"); }
+            catch (FashionCnnException) { throw new FashionCnnException($"cannot write to {preferred} or ./models; say where with --out."); }
+        }
+    }
+
+    /// <summary>
+    /// A file name with room for the temporary name beside it (<see cref="AtomicFile"/>); most file systems
+    /// allow 255 bytes, and a name this long is a mistake rather than a wish.
+    /// </summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Creates and deletes a probe file: the honest test of a read-only mount, an immutable folder or a pseudo-filesystem.</summary>
+    private static void RequireWritable(string folder, string option, string path)
+    {
+        string probe = Path.Combine(folder, $".fashioncnn-probe-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FashionCnnException($"{option} {path}: cannot write to {folder} ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+}
