@@ -21,8 +21,8 @@ public static class OutputFiles
             throw new FashionCnnException($"{option} {path}: is a folder; give a file name.");
         if (kind is not (FileKind.Regular or FileKind.Missing))
             throw new FashionCnnException($"{option} {path}: is {kind.Describe()}; outputs go to a new path or replace a regular file.");
-        if (Path.GetFileName(full).Length > MaxNameLength)
-            throw new FashionCnnException($"{option} {path}: the file name is longer than {MaxNameLength} characters.");
+        if (System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full)) > MaxNameBytes)
+            throw new FashionCnnException($"{option} {path}: the file name is longer than the {MaxNameBytes} bytes a file system allows.");
         string folder = Path.GetDirectoryName(full)!;
         var folderKind = FileKinds.Of(folder);
         if (folderKind == FileKind.Missing)
@@ -64,11 +64,8 @@ public static class OutputFiles
         }
     }
 
-    /// <summary>
-    /// A file name with room for the temporary name beside it (<see cref="AtomicFile"/>); most file systems
-    /// allow 255 bytes, and a name this long is a mistake rather than a wish.
-    /// </summary>
-    public const int MaxNameLength = 200;
+    /// <summary>What ext4, XFS, btrfs and NTFS allow for one name; the temporary name beside it (<see cref="AtomicFile"/>) is short whatever the target's.</summary>
+    public const int MaxNameBytes = 255;
 
     /// <summary>Creates and deletes a probe file: the honest test of a read-only mount, an immutable folder or a pseudo-filesystem.</summary>
     private static void RequireWritable(string folder, string option, string path)
