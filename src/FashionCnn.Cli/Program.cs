@@ -12,6 +12,7 @@ var root = new RootCommand("Train, evaluate, export and look inside Keras Sequen
     EvaluateCommand.Create(),
     VisualizeCommand.Create(),
     PredictCommand.Create(),
+    ExplainCommand.Create(),
     ExportCommand.Create(),
     BenchCommand.Create(),
     SummaryCommand.Create(),
