@@ -15,7 +15,7 @@ public static class ExplanationGrid
     public const int MaxColumns = 10;
 
     private const double Gap = 0.08, LabelWidth = 0.75;
-    private const int CellPixels = 125, SingleCellPixels = 200, CaptionLinePixels = 15, Margin = 10, ColorBarPixels = 150;
+    private const int CellPixels = 125, SingleCellPixels = 200, CaptionLinePixels = 15, Margin = 10, ColorBarPixels = 170;
 
     /// <summary>
     /// How strongly the map covers the image in the overlay where it is 1 (0 transparent, 1 opaque); the cover fades
@@ -51,12 +51,12 @@ public static class ExplanationGrid
                 if (single) AddText(plot, rowNames[part], cellLeft + 0.5, cellTop + 0.02, Alignment.LowerCenter);
                 else if (column == 0) AddText(plot, rowNames[part], -0.06, cellTop - 0.5, Alignment.MiddleRight);
             }
-            if (!single) AddText(plot, image.Caption, column * (1 + Gap) + 0.5, blockTop - caption + 0.02, Alignment.LowerCenter);
+            if (!single) AddText(plot, image.Caption, column * (1 + Gap) + 0.5, blockTop - caption + 0.02, Alignment.LowerCenter, fontSize: 10);
         }
         if (scale is not null)
         {
             var bar = plot.Add.ColorBar(scale);
-            bar.Label = "fraction of the map's maximum";
+            bar.Label = "each map ÷ its maximum";
             bar.Axis.SetTicks([0, 0.25, 0.5, 0.75, 1], ["0", "0.25", "0.5", "0.75", "1"]);
         }
 
@@ -97,10 +97,10 @@ public static class ExplanationGrid
         return heatmap;
     }
 
-    private static void AddText(Plot plot, string text, double x, double y, Alignment alignment)
+    private static void AddText(Plot plot, string text, double x, double y, Alignment alignment, float fontSize = 11)
     {
         var label = plot.Add.Text(text, x, y);
-        label.LabelFontSize = 11;
+        label.LabelFontSize = fontSize;
         label.LabelAlignment = alignment;
     }
 }
