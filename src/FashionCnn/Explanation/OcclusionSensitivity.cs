@@ -44,10 +44,12 @@ public static class OcclusionSensitivity
         var maps = new List<Tensor>();
         for (long i = 0; i < pixels.shape[0]; i++)
         {
+            // Each image's forward passes hold tens of MB of activations; they go before the next image's.
+            using var imageScope = NewDisposeScope();
             var occluded = pixels[i].unsqueeze(0).mul(keep);                       // (P, 1, H, W)
             var probability = Probability(net, occluded, target[i]);              // (P)
             var drop = original[i].sub(probability);
-            maps.Add(drop.view(-1, 1, 1).mul(covered).sum(dim: 0).div(coverage));
+            maps.Add(drop.view(-1, 1, 1).mul(covered).sum(dim: 0).div(coverage).MoveToOuterDisposeScope());
         }
         return stack(maps).MoveToOuterDisposeScope();
     }
