@@ -43,7 +43,7 @@ public sealed record ExplainOptions
     /// <summary>Or images of <see cref="Split"/> by index.</summary>
     public IReadOnlyList<int> Indices { get; init; } = [];
 
-    /// <summary>Or the this many most confident mistakes on <see cref="Split"/>, ranked as <c>evaluate</c> ranks them.</summary>
+    /// <summary>Or this many most confident mistakes on <see cref="Split"/>, ranked as <c>evaluate</c> ranks them.</summary>
     public int? Misclassified { get; init; }
 
     /// <summary>Where indices and mistakes come from (see <see cref="DataSplitNames.Help"/>).</summary>

@@ -47,7 +47,11 @@ public static class ExplanationGrid
                 double cellTop = blockTop - caption - (single ? 0 : part * (1 + Gap));
                 var rectangle = new CoordinateRect(cellLeft, cellLeft + 1, cellTop - 1, cellTop);
                 if (part != 1) AddHeatmap(plot, image.Pixels, side, rectangle, new ScottPlot.Colormaps.GrayscaleReversed(), new ScottPlot.Range(0, 255), overlay: false);
-                if (part != 0) scale = AddHeatmap(plot, image.Map, side, rectangle, new ScottPlot.Colormaps.Turbo(), new ScottPlot.Range(0, 1), overlay: part == 2);
+                if (part != 0)
+                {
+                    var map = AddHeatmap(plot, image.Map, side, rectangle, new ScottPlot.Colormaps.Turbo(), new ScottPlot.Range(0, 1), overlay: part == 2);
+                    if (part == 1) scale = map;
+                }
                 if (single) AddText(plot, rowNames[part], cellLeft + 0.5, cellTop + 0.02, Alignment.LowerCenter);
                 else if (column == 0) AddText(plot, rowNames[part], -0.06, cellTop - 0.5, Alignment.MiddleRight);
             }
@@ -61,14 +65,22 @@ public static class ExplanationGrid
         }
 
         plot.Title(title);
+        double left = single ? -Gap : -LabelWidth, right = columns * (1 + Gap) + Gap;
+        double bottom = -blocks * (blockHeight + 2 * Gap) + 2 * Gap;
+        SaveSquare(plot, path, left, right, bottom, top: 0.02, cellPixels);
+    }
+
+    /// <summary>
+    /// Saves with fixed margins, so that every cell is square: the data area is exactly <paramref name="cellPixels"/>
+    /// per unit both ways, with room above for the title (fitted to the data area's width, over which it is centred)
+    /// and on the right for the colour bar.
+    /// </summary>
+    private static void SaveSquare(Plot plot, string path, double left, double right, double bottom, double top, int cellPixels)
+    {
         foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left, plot.Axes.Right, plot.Axes.Top })
             axis.IsVisible = false;
         plot.HideGrid();
-        double left = single ? -Gap : -LabelWidth, right = columns * (1 + Gap) + Gap, top = 0.02;
-        double bottom = -blocks * (blockHeight + 2 * Gap) + 2 * Gap;
         plot.Axes.SetLimits(left, right, bottom, top);
-        // Fixed margins make every cell square: the data area is exactly cellPixels per unit both ways. The title is
-        // centred over the data area, so it is fitted to that width.
         int dataWidth = (int)Math.Round((right - left) * cellPixels), dataHeight = (int)Math.Round((top - bottom) * cellPixels);
         int width = dataWidth + Margin + ColorBarPixels;
         PlotStyle.FitTitle(plot.Axes.Title.Label, dataWidth);
