@@ -6,7 +6,7 @@ namespace FashionCnn.Cli.Commands;
 /// Draws training progress as Keras' verbose=1 output. On a terminal the epoch's line is redrawn in place;
 /// when output is redirected (a CI log, a file) only the finished line of each epoch is written.
 /// </summary>
-internal sealed class KerasProgressBar(TextWriter output, bool interactive) : ITrainingProgress
+public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITrainingProgress
 {
     private const int BarWidth = 30;
     private StepProgress? _last;

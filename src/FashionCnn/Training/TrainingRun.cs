@@ -147,8 +147,7 @@ public sealed class TrainingRun : IDisposable
             bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
             if (improved && _earlyStopping.Enabled) _bestWeights = Checkpoint.Weights(_net);
             bool saved = _checkpoint.OnEpochEnd(epoch, record.ValLoss);
-            bool stopsEarly = _earlyStopping.ShouldStop && epoch + 1 < _options.Epochs;
-            progress.EpochCompleted(record, new EpochOutcome(improved, saved, stopsEarly, _earlyStopping.Patience));
+            progress.EpochCompleted(record, new EpochOutcome(improved, saved, _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience));
             _history.Write(_files.HistoryJson, _files.HistoryCsv);
             ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer, new ResumeState(epoch + 1,
                 _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity));
@@ -203,7 +202,7 @@ public sealed class TrainingRun : IDisposable
     private TrainingResult Finish()
     {
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
-        int? stoppedEarly = _earlyStopping.StoppedEpoch is int stopped && stopped + 1 < _options.Epochs ? stopped + 1 : null;
+        int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
             _device.Description, _files, _residentMegabytes, _liveTensors);
         WriteRunRecord(DateTimeOffset.Now, result);
