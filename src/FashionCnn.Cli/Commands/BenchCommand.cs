@@ -14,19 +14,21 @@ internal static class BenchCommand
         var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.TrainingOptions.MaxBatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
             .Between(1, Training.Evaluation.MaxBatchSize);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var dataDir = CommonOptions.DataDir();
         var command = new Command("bench", "Measure training throughput, evaluation throughput, time to the first step and peak memory, with the real training code.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, json, dataDir,
         };
         command.SetAction(parsed =>
         {
             var r = Benchmark.Run(new BenchmarkOptions
             {
                 Architecture = parsed.GetValue(architecture),
+                Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Steps = parsed.GetValue(steps),
                 BatchSize = parsed.GetValue(batchSize),
                 EvalBatchSize = parsed.GetValue(evalBatchSize),

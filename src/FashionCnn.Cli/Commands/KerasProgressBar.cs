@@ -17,7 +17,7 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         output.WriteLine($"Model:   {run.Model}, {run.Parameters:N0} parameters, optimizer {run.Optimizer}");
         if (run.InitFrom is { } initFrom) output.WriteLine($"Weights: from {initFrom}; the optimizer starts fresh.");
         output.WriteLine($"Data:    {run.DataDirectory}");
-        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s)");
+        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s), {run.Precision}");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
                          + $"{run.StepsPerEpoch:N0} steps of {run.BatchSize} per epoch");
         if (run.ResumedAfterEpoch > 0) output.WriteLine($"Resuming after epoch {run.ResumedAfterEpoch} of {run.Epochs}.");

@@ -23,6 +23,9 @@ public sealed record BenchmarkOptions
 
     public string? DataDir { get; init; }
 
+    /// <summary>The dtype policy to time.</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>The model to time (see <see cref="TrainingOptions.Architecture"/>); the book's CNN by default.</summary>
     public string? Architecture { get; init; }
 }
@@ -54,6 +57,7 @@ public static class Benchmark
             using var net = new SequentialNet(spec);
             net.InitializeLikeKeras(trainingOptions.Seed);
             net.to(device.Device);
+            net.Precision = options.Precision;
             using var trainer = new Trainer(net, trainingOptions);
 
             trainer.TrainEpoch(train, 0, NoProgress.Instance, CancellationToken.None, stepLimit: 1);
