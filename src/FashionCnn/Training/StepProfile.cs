@@ -58,8 +58,8 @@ public static class StepProfile
             for (int i = 0; i < spec.Layers.Count; i++) Add(Group(spec.Layers[i], "backward"), LayerBackward(net, i, inputs[i], device));
         }
 
-        string[] order = ["input", "forward conv", "forward dense", "forward other", "loss", "backward conv", "backward dense", "backward other", "backward: autograd", "optimizer"];
-        var rows = parts.OrderBy(p => Array.FindIndex(order, o => p.Key.StartsWith(o, StringComparison.Ordinal)))
+        string[] sequence = ["input", "forward conv", "forward dense", "forward other", "loss", "backward conv", "backward dense", "backward other", "backward: autograd", "optimizer"];
+        var rows = parts.OrderBy(p => Array.FindIndex(sequence, o => p.Key.StartsWith(o, StringComparison.Ordinal)))
             .Select(p => new ProfilePart(p.Key, p.Value / steps)).ToList();
         // autograd's one call holds every layer's backward; what remains of it is its own work.
         double layers = rows.Where(r => r.Part.StartsWith("backward ", StringComparison.Ordinal) && !r.Part.Contains("autograd")).Sum(r => r.Milliseconds);
