@@ -51,9 +51,13 @@ public class TrainCommandTests
         var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--device", "cuda", "--model-dir", temp.Path);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("-p:TorchBackend=cuda", result.Stderr);
         Assert.Single(result.Stderr.TrimEnd().Split('\n'));
         Assert.Empty(Directory.GetFiles(temp.Path));
+        // A command for each way the README runs it (dotnet run, the installed tool), naming files that exist.
+        Assert.Contains("'dotnet run -p:TorchBackend=cuda --project src/FashionCnn.Cli -c Release -- ", result.Stderr);
+        Assert.Contains("'scripts/install-tool.sh -p:TorchBackend=cuda'", result.Stderr);
+        Assert.True(File.Exists(Path.Combine(TestPaths.RepositoryRoot, "src", "FashionCnn.Cli", "FashionCnn.Cli.csproj")));
+        Assert.True(File.Exists(Path.Combine(TestPaths.RepositoryRoot, "scripts", "install-tool.sh")));
     }
 
     [Theory]
