@@ -23,7 +23,6 @@ dotnet tool install --global --source "$work/packages" fashioncnn
 tools="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools"
 "$tools/fashioncnn" --version >/dev/null
 case ":$PATH:" in
-  *":$tools:"*) echo "fashioncnn is installed: run 'fashioncnn --help' from the repository root." ;;
-  *) echo "fashioncnn is installed in $tools, which is not on PATH; add it with"
-     echo "  echo 'export PATH=\"\$PATH:$tools\"' >> ~/.bashrc && export PATH=\"\$PATH:$tools\"" ;;
+  *":$tools:"*) echo "Installed: run 'fashioncnn --help' in the repository root." ;;
+  *) echo "Installed in $tools, which is not on PATH: export PATH=\"\$PATH:$tools\" (and add that line to ~/.bashrc)." ;;
 esac
