@@ -5,20 +5,7 @@ using FashionCnn.Cli.Commands;
 
 // The command line only parses options, calls one library entry point per verb and prints its result.
 // Nothing here touches TorchSharp, so help and parse errors come back without loading libtorch.
-var verbose = new Option<bool>("--verbose") { Description = "Show the full exception, with its stack trace, when something fails.", Recursive = true };
-var root = new RootCommand("Train, evaluate, export and look inside Keras Sequential models on Fashion-MNIST, as in 혼자 공부하는 머신러닝+딥러닝 (chapters 7-1 to 8-3), with TorchSharp.")
-{
-    TrainCommand.Create(),
-    EvaluateCommand.Create(),
-    VisualizeCommand.Create(),
-    PredictCommand.Create(),
-    ExplainCommand.Create(),
-    ExportCommand.Create(),
-    BenchCommand.Create(),
-    SummaryCommand.Create(),
-    DataCommand.Create(),
-    verbose,
-};
+var (root, verbose) = CommandTree.Create();
 
 if (args.Length == 0)
 {

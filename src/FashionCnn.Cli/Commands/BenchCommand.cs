@@ -14,49 +14,77 @@ internal static class BenchCommand
         var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.TrainingOptions.MaxBatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
             .Between(1, Training.Evaluation.MaxBatchSize);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("bench", "Measure training throughput, evaluation throughput, time to the first step and peak memory, with the real training code.")
+        var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, json, dataDir,
         };
         command.SetAction(parsed =>
         {
             var r = Benchmark.Run(new BenchmarkOptions
             {
                 Architecture = parsed.GetValue(architecture),
+                Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Steps = parsed.GetValue(steps),
                 BatchSize = parsed.GetValue(batchSize),
                 EvalBatchSize = parsed.GetValue(evalBatchSize),
                 Threads = parsed.GetValue(threads),
                 Device = parsed.GetValue(device)!,
                 DataDir = parsed.GetValue(dataDir),
+                Profile = parsed.GetValue(profile),
             });
-            if (parsed.GetValue(json))
-            {
-                Console.WriteLine(JsonFormat.Serialize(new
-                {
-                    train_samples_per_s = Math.Round(r.TrainSamplesPerSecond, 1),
-                    ms_per_step = Math.Round(r.MillisecondsPerStep, 2),
-                    eval_samples_per_s = Math.Round(r.EvalSamplesPerSecond, 1),
-                    first_step_ms = Math.Round(r.FirstStepMilliseconds, 0),
-                    peak_rss_mb = Math.Round(r.PeakResidentMegabytes, 1),
-                    device = r.Device,
-                    threads = r.Threads,
-                    batch_size = r.BatchSize,
-                    steps = r.Steps,
-                }));
-                return ExitCodes.Success;
-            }
-            Console.WriteLine($"device          {r.Device}, {r.Threads} thread(s), batch {r.BatchSize}, {r.Steps} timed steps");
-            Console.WriteLine($"training        {r.TrainSamplesPerSecond,8:F0} samples/s   {r.MillisecondsPerStep,7:F2} ms/step");
-            Console.WriteLine($"evaluation      {r.EvalSamplesPerSecond,8:F0} samples/s   (12,000 validation images)");
-            Console.WriteLine($"first step      {r.FirstStepMilliseconds,8:F0} ms after process start");
-            Console.WriteLine($"peak memory     {r.PeakResidentMegabytes,8:F0} MB resident");
+            Console.WriteLine(parsed.GetValue(json) ? ToJson(r) : ToText(r));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string ToText(BenchmarkResult r)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"model           {r.Model}: {r.Parameters:N0} parameters, {r.Precision}, {r.StepGflop * 1000 / r.BatchSize:F1} MFLOP per image per training step");
+        text.AppendLine($"device          {r.Device}, {r.Threads} thread(s), batch {r.BatchSize}, {r.Steps} timed steps");
+        text.AppendLine($"training        {r.TrainSamplesPerSecond,8:F0} samples/s   {r.MillisecondsPerStep,7:F2} ms/step   {r.AchievedGflops,6:F1} GFLOP/s");
+        text.AppendLine($"evaluation      {r.EvalSamplesPerSecond,8:F0} samples/s   (12,000 validation images)");
+        text.AppendLine($"machine         {r.MatmulPeak.Work}: {r.MatmulPeak.Gflops:F1} GFLOP/s");
+        foreach (var conv in r.Convolutions) text.AppendLine($"                {conv.Work}: {conv.Gflops:F1} GFLOP/s");
+        text.AppendLine($"efficiency      {r.Efficiency:F2} of the {r.MatmulPeak.Work} rate");
+        text.AppendLine($"first step      {r.FirstStepMilliseconds,8:F0} ms after process start");
+        text.Append($"peak memory     {r.PeakResidentMegabytes,8:F0} MB resident");
+        if (r.Profile is { } profile)
+        {
+            text.AppendLine().AppendLine().AppendLine($"{"where a step's time goes",-52} {"ms/step",8} {"share",7}");
+            foreach (var part in profile)
+                text.AppendLine($"{part.Part,-52} {part.Milliseconds,8:F3} {part.Milliseconds / r.MillisecondsPerStep,7:P1}");
+            text.Append($"{"whole step",-52} {r.MillisecondsPerStep,8:F3}");
+        }
+        return text.ToString();
+    }
+
+    private static string ToJson(BenchmarkResult r) => JsonFormat.Serialize(new
+    {
+        model = r.Model,
+        parameters = r.Parameters,
+        precision = r.Precision,
+        train_samples_per_s = Math.Round(r.TrainSamplesPerSecond, 1),
+        ms_per_step = Math.Round(r.MillisecondsPerStep, 3),
+        eval_samples_per_s = Math.Round(r.EvalSamplesPerSecond, 1),
+        step_gflop = Math.Round(r.StepGflop, 4),
+        achieved_gflops = Math.Round(r.AchievedGflops, 2),
+        matmul_peak = new { work = r.MatmulPeak.Work, gflops = Math.Round(r.MatmulPeak.Gflops, 1) },
+        convolutions = r.Convolutions.Select(c => new { work = c.Work, gflops = Math.Round(c.Gflops, 1) }),
+        efficiency = Math.Round(r.Efficiency, 3),
+        first_step_ms = Math.Round(r.FirstStepMilliseconds, 0),
+        peak_rss_mb = Math.Round(r.PeakResidentMegabytes, 1),
+        device = r.Device,
+        threads = r.Threads,
+        batch_size = r.BatchSize,
+        steps = r.Steps,
+        profile = r.Profile?.Select(p => new { part = p.Part, ms = Math.Round(p.Milliseconds, 4) }),
+    });
 }

@@ -44,6 +44,10 @@ internal static class CommonOptions
     public static Option<string> Split(DataSplit fallback, string purpose) =>
         Choice("--split", $"{purpose}: {DataSplitNames.Help}.", fallback.Name(), [.. DataSplitNames.All]);
 
+    public static Option<string> Precision() => Choice("--precision",
+        "float32, or mixed_bfloat16 as Keras' mixed precision policy: bfloat16 compute (fast on CPUs with avx512_bf16 or AMX), float32 weights, optimizer state and loss.",
+        "float32", [.. FashionCnn.Model.Precisions.Names]);
+
     public static Option<string> Device() =>
         Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", "auto", "auto", "cpu", "cuda");
 

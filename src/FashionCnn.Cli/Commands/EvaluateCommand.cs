@@ -22,11 +22,12 @@ internal static class EvaluateCommand
         };
         var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.Evaluation.MaxBatchSize, "Images per forward pass.");
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
         var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras or PyTorch) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
         {
-            model, architecture, split, json, outDir, batchSize, device, threads, dataDir,
+            model, architecture, split, json, outDir, batchSize, device, precision, threads, dataDir,
         };
         command.SetAction(parsed =>
         {
@@ -38,6 +39,7 @@ internal static class EvaluateCommand
                 OutDir = parsed.GetValue(outDir),
                 BatchSize = parsed.GetValue(batchSize),
                 Device = parsed.GetValue(device)!,
+                Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Threads = parsed.GetValue(threads),
                 DataDir = parsed.GetValue(dataDir),
             });

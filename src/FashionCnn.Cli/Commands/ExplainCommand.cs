@@ -17,7 +17,7 @@ internal static class ExplainCommand
         var index = new Option<int[]>("--index")
         {
             Description = "Explain these images of --split: numbers and ranges, e.g. --index 0 5 7 or --index 0-9.",
-            HelpName = "N|A-B",
+            HelpName = "N…",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = ParseIndices,
         };

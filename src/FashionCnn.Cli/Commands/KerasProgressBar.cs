@@ -6,7 +6,7 @@ namespace FashionCnn.Cli.Commands;
 /// Draws training progress as Keras' verbose=1 output. On a terminal the epoch's line is redrawn in place;
 /// when output is redirected (a CI log, a file) only the finished line of each epoch is written.
 /// </summary>
-internal sealed class KerasProgressBar(TextWriter output, bool interactive) : ITrainingProgress
+public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITrainingProgress
 {
     private const int BarWidth = 30;
     private StepProgress? _last;
@@ -17,7 +17,7 @@ internal sealed class KerasProgressBar(TextWriter output, bool interactive) : IT
         output.WriteLine($"Model:   {run.Model}, {run.Parameters:N0} parameters, optimizer {run.Optimizer}");
         if (run.InitFrom is { } initFrom) output.WriteLine($"Weights: from {initFrom}; the optimizer starts fresh.");
         output.WriteLine($"Data:    {run.DataDirectory}");
-        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s)");
+        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s), {run.Precision}");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
                          + $"{run.StepsPerEpoch:N0} steps of {run.BatchSize} per epoch");
         if (run.ResumedAfterEpoch > 0) output.WriteLine($"Resuming after epoch {run.ResumedAfterEpoch} of {run.Epochs}.");

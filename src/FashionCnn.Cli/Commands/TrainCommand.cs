@@ -49,6 +49,7 @@ internal static class TrainCommand
         }.AtLeast(0);
         var seed = new Option<int>("--seed") { Description = "Seeds initial weights, shuffling and dropout.", DefaultValueFactory = _ => defaults.Seed };
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" };
         limit.Validators.Add(result =>
@@ -70,7 +71,7 @@ internal static class TrainCommand
         };
         var command = new Command("train", "Train a Keras Sequential model (the book's CNN by default) on the 48,000 training images, validating on the other 12,000 after every epoch.")
         {
-            architecture, initFrom, epochs, batchSize, optimizer, learningRate, momentum, nesterov, rho, patience, seed, device, threads, limit,
+            architecture, initFrom, epochs, batchSize, optimizer, learningRate, momentum, nesterov, rho, patience, seed, device, precision, threads, limit,
             restoreBest, dataDir, modelDir, resume,
         };
         command.SetAction(parsed => Run(new TrainingOptions
@@ -90,6 +91,7 @@ internal static class TrainCommand
             Patience = parsed.GetValue(patience),
             Seed = parsed.GetValue(seed),
             Device = parsed.GetValue(device)!,
+            Precision = Precisions.Parse(parsed.GetValue(precision)!),
             Threads = parsed.GetValue(threads),
             Limit = parsed.GetValue(limit),
             RestoreBest = parsed.GetValue(restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,

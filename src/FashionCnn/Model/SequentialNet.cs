@@ -19,6 +19,7 @@ namespace FashionCnn.Model;
 public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor>?[] _modules;
+    private readonly long[] _convPadding;
     private readonly IReadOnlyList<(Layer Layer, TensorShape Input, TensorShape Output)> _shapes;
 
     public ModelSpec Spec { get; }
@@ -29,19 +30,25 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     /// </summary>
     public Generator? DropoutGenerator { get; set; }
 
+    /// <summary>The dtype policy the layers compute with; the weights stay float32 either way.</summary>
+    public Precision Precision { get; set; } = Precision.Float32;
+
+    private bool Mixed => Precision == Precision.MixedBFloat16;
+
     public SequentialNet(ModelSpec spec) : base("sequential")
     {
         Spec = spec;
         _shapes = spec.Shapes();
         _modules = new nn.Module<Tensor, Tensor>?[_shapes.Count];
+        _convPadding = new long[_shapes.Count];
         for (int i = 0; i < _shapes.Count; i++)
         {
             var (layer, input, _) = _shapes[i];
+            // Symmetric "same" padding is the convolution's own; TensorFlow's asymmetric case is padded in Apply.
+            if (layer is Conv2D same && same.SamePadding && IsSymmetric(same, input)) _convPadding[i] = same.SamePaddingFor(input[0]).Before;
             _modules[i] = layer switch
             {
-                // Symmetric "same" padding is the convolution's own; TensorFlow's asymmetric case is padded in Apply.
-                Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize, stride: conv.Strides,
-                    padding: conv.SamePadding && IsSymmetric(conv, input) ? conv.SamePaddingFor(input[0]).Before : 0),
+                Conv2D conv => nn.Conv2d(input[2], conv.Filters, conv.KernelSize, stride: conv.Strides, padding: _convPadding[i]),
                 Dense dense => nn.Linear(input[0], dense.Units),
                 // Holds gamma, beta and the moving statistics under PyTorch's names; the arithmetic is Keras' (ApplyBatchNorm).
                 BatchNormalization => nn.BatchNorm1d(input[input.Rank - 1]),
@@ -109,7 +116,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     {
         for (int i = first; i <= last; i++)
             x = Apply(i, x);
-        return x;
+        // Under mixed_bfloat16 the logits go to the loss and the softmax in float32.
+        return Mixed && x.dtype != ScalarType.Float32 ? x.to_type(ScalarType.Float32) : x;
     }
 
     /// <summary>
@@ -144,8 +152,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         Activation.Relu => nn.functional.relu(x),
         Activation.Sigmoid => x.sigmoid(),
         Activation.Tanh => x.tanh(),
-        // The model's final softmax is left to the loss and to Probabilities.
-        Activation.Softmax when !isOutput => nn.functional.softmax(x, ChannelAxis(x)),
+        // The model's final softmax is left to the loss and to Probabilities; any other is computed in float32.
+        Activation.Softmax when !isOutput => nn.functional.softmax(x.to_type(ScalarType.Float32), ChannelAxis(x)).to_type(x.dtype),
         _ => x,
     };
 
@@ -197,8 +205,10 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Keras' BatchNormalization over the last axis: batch statistics in training (moving the averages), the moving ones otherwise.</summary>
-    private Tensor ApplyBatchNorm(BatchNormalization spec, BatchNorm1d norm, Tensor x)
+    private Tensor ApplyBatchNorm(BatchNormalization spec, BatchNorm1d norm, Tensor input)
     {
+        // Statistics in float32 whatever the policy, as Keras' mixed precision keeps them.
+        var x = input.dtype == ScalarType.Float32 ? input : input.to_type(ScalarType.Float32);
         long axis = ChannelAxis(x);
         var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
         shape[axis] = x.shape[axis];
@@ -220,7 +230,25 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
             mean = norm.running_mean!.view(shape);
             variance = norm.running_var!.view(shape);
         }
-        return x.sub(mean).mul(variance.add(spec.Epsilon).rsqrt()).mul(norm.weight.view(shape)).add(norm.bias!.view(shape));
+        var y = x.sub(mean).mul(variance.add(spec.Epsilon).rsqrt()).mul(norm.weight.view(shape)).add(norm.bias!.view(shape));
+        return y.to_type(input.dtype);
+    }
+
+    /// <summary>A convolution in the policy's compute dtype: float32 by the module itself, bfloat16 on bfloat16 copies of its weights.</summary>
+    private Tensor Convolve(int index, Conv2D conv, Tensor x)
+    {
+        var module = (Conv2d)_modules[index]!;
+        if (!Mixed) return module.call(ChannelsLast(PadLikeTensorFlow(conv, x)));
+        var input = ChannelsLast(PadLikeTensorFlow(conv, x.to_type(ScalarType.BFloat16)));
+        return nn.functional.conv2d(input, module.weight!.to_type(ScalarType.BFloat16), module.bias!.to_type(ScalarType.BFloat16),
+            strides: [conv.Strides, conv.Strides], padding: [_convPadding[index], _convPadding[index]]);
+    }
+
+    private Tensor Project(int index, Tensor x)
+    {
+        var module = (Linear)_modules[index]!;
+        if (!Mixed) return module.call(x);
+        return nn.functional.linear(x.to_type(ScalarType.BFloat16), module.weight!.to_type(ScalarType.BFloat16), module.bias!.to_type(ScalarType.BFloat16));
     }
 
     /// <summary>Keras' Reshape: the values in channels-last row-major order, in the target shape.</summary>
@@ -243,13 +271,13 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         bool isOutput = index == Spec.Layers.Count - 1;
         return Spec.Layers[index] switch
         {
-            Conv2D conv => Activate(_modules[index]!.call(ChannelsLast(PadLikeTensorFlow(conv, x))), conv.Activation, isOutput),
+            Conv2D conv => Activate(Convolve(index, conv, x), conv.Activation, isOutput),
             Pooling2D pool => Pool(pool, x),
             Rescaling rescale => rescale.Offset == 0 ? x.mul(rescale.Scale) : x.mul(rescale.Scale).add(rescale.Offset),
             // Keras flattens (H, W, C); PyTorch tensors are (C, H, W), so move channels last first.
             Flatten => ToKerasOrder(x).flatten(1),
             Reshape => ApplyReshape(index, x),
-            Dense dense => Activate(_modules[index]!.call(x), dense.Activation, isOutput),
+            Dense dense => Activate(Project(index, x), dense.Activation, isOutput),
             BatchNormalization norm => ApplyBatchNorm(norm, (BatchNorm1d)_modules[index]!, x),
             Dropout dropout when training => ApplyDropout(x, dropout.Rate),
             _ => x,

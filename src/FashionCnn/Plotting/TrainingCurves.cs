@@ -1,18 +1,25 @@
 using FashionCnn.Training;
+using ScottPlot;
 
 namespace FashionCnn.Plotting;
 
-/// <summary>The book's plots of a History: train vs validation loss (and accuracy) per epoch.</summary>
+/// <summary>The book's plots of a History: train vs validation loss (and accuracy) per epoch, the best epoch marked.</summary>
 public static class TrainingCurves
 {
-    public static void SaveLoss(History history, string path) =>
-        Save(history, path, "Loss per epoch", "loss", e => e.Loss, e => e.ValLoss, ScottPlot.Alignment.UpperRight);
+    public static void SaveLoss(History history, string path) => PlotStyle.SavePng(Loss(history), path, 800, 500);
 
-    public static void SaveAccuracy(History history, string path) =>
-        Save(history, path, "Accuracy per epoch", "accuracy", e => e.Accuracy, e => e.ValAccuracy, ScottPlot.Alignment.LowerRight);
+    public static void SaveAccuracy(History history, string path) => PlotStyle.SavePng(Accuracy(history), path, 800, 500);
 
-    private static void Save(History history, string path, string title, string metric,
-        Func<EpochRecord, double> train, Func<EpochRecord, double> validation, ScottPlot.Alignment legend)
+    public static Plot Loss(History history) => Build(history, "Loss per epoch", "loss", e => e.Loss, e => e.ValLoss);
+
+    public static Plot Accuracy(History history) => Build(history, "Accuracy per epoch", "accuracy", e => e.Accuracy, e => e.ValAccuracy);
+
+    /// <summary>
+    /// Both curves and a dashed line at the epoch the checkpoint keeps (the lowest val_loss, as ModelCheckpoint and
+    /// EarlyStopping judge it), even for a one-epoch run. The legend sits below the axes, outside the data area,
+    /// so it never hides a curve or the marker.
+    /// </summary>
+    private static Plot Build(History history, string title, string metric, Func<EpochRecord, double> train, Func<EpochRecord, double> validation)
     {
         var plot = PlotStyle.NewPlot();
         double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
@@ -25,13 +32,11 @@ public static class TrainingCurves
         valLine.LineWidth = 2;
         valLine.MarkerSize = 7;
 
-        // The epoch the checkpoint keeps: the lowest val_loss, as ModelCheckpoint and EarlyStopping judge it.
-        var best = history.Epochs.MinBy(e => e.ValLoss);
-        if (best is not null && epochs.Length > 1)
+        if (history.Epochs.MinBy(e => e.ValLoss) is { } best)
         {
             var marker = plot.Add.VerticalLine(best.Epoch);
-            marker.LinePattern = ScottPlot.LinePattern.Dashed;
-            marker.Color = ScottPlot.Colors.Gray;
+            marker.LinePattern = LinePattern.Dashed;
+            marker.Color = Colors.Gray;
             marker.LegendText = $"best val_loss (epoch {best.Epoch})";
         }
 
@@ -39,9 +44,10 @@ public static class TrainingCurves
         plot.XLabel("epoch");
         plot.YLabel(metric);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(legend);
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
         plot.Axes.AutoScale();
-        plot.Axes.SetLimitsX(0.5, epochs.Length + 0.5);
-        PlotStyle.SavePng(plot, path, 800, 500);
+        plot.Axes.SetLimitsX(epochs.FirstOrDefault(1) - 0.5, epochs.LastOrDefault(1) + 0.5);
+        return plot;
     }
 }

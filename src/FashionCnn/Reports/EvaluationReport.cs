@@ -23,6 +23,9 @@ public sealed record EvaluateOptions
 
     public int BatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
+    /// <summary>The dtype policy to compute with (see <see cref="Model.Precision"/>).</summary>
+    public Model.Precision Precision { get; init; } = Model.Precision.Float32;
+
     public string? DataDir { get; init; }
 
     public string Device { get; init; } = "auto";
@@ -63,6 +66,7 @@ public sealed record EvaluationReport(
             : OutputFiles.RequireFolder(options.OutDir, "--out");
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
+        net.Precision = options.Precision;
         var images = BookSplits.Load(options.DataDir)[options.Split];
         using var data = new DeviceDataset(images, device.Device);
 

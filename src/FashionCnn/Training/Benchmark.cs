@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FashionCnn.Data;
 using FashionCnn.Model;
 using TorchSharp;
 
@@ -23,63 +22,96 @@ public sealed record BenchmarkOptions
 
     public string? DataDir { get; init; }
 
+    /// <summary>The dtype policy to time.</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>The model to time (see <see cref="TrainingOptions.Architecture"/>); the book's CNN by default.</summary>
     public string? Architecture { get; init; }
+
+    /// <summary>Also split a step into its parts (<see cref="StepProfile"/>).</summary>
+    public bool Profile { get; init; }
+
+    /// <summary>Steps the profile averages over.</summary>
+    public int ProfileSteps { get; init; } = 50;
 }
 
-/// <summary>The numbers a user waits on: one training step, one evaluation pass, the start-up, the memory.</summary>
+/// <summary>
+/// The numbers a user waits on (one training step, one evaluation pass, the start-up, the memory) and what they
+/// mean against this machine: the step's arithmetic rate as a share of the machine's matrix-product rate.
+/// </summary>
 public sealed record BenchmarkResult(
     double TrainSamplesPerSecond, double MillisecondsPerStep, double EvalSamplesPerSecond, double FirstStepMilliseconds,
-    double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps);
+    double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps, string Model, long Parameters,
+    string Precision, double StepGflop, double AchievedGflops, PeakRate MatmulPeak, IReadOnlyList<PeakRate> Convolutions,
+    IReadOnlyList<ProfilePart>? Profile)
+{
+    /// <summary>The step's achieved rate as a share of the matrix-product peak of its compute dtype: comparable across machines.</summary>
+    public double Efficiency => AchievedGflops / MatmulPeak.Gflops;
+}
 
 /// <summary>
 /// Times the real training and evaluation code (<see cref="Trainer"/>, <see cref="Evaluation"/>) on the real
 /// data: the steady-state step after a warm-up, the 12,000 validation images, the time from process start
-/// to the end of the first step, and the peak resident memory.
+/// to the end of the first step, the peak resident memory, and in the same process the machine's peak rates.
 /// </summary>
 public static class Benchmark
 {
     public static BenchmarkResult Run(BenchmarkOptions options)
     {
-        if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1)
+        if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1 || options.ProfileSteps < 1)
             throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
-        var trainingOptions = new TrainingOptions { BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture }.Validated();
+        var trainingOptions = new TrainingOptions
+        {
+            BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
+        }.Validated();
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var spec = TrainingModel.Build(trainingOptions).Spec;
-        BatchMemory.Require(spec, options.BatchSize, "--batch-size");
+        var model = TrainingModel.Build(trainingOptions);
+        BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         var (train, validation, _) = TrainingData.Load(options.DataDir, device.Device, limit: null);
         using (train)
         using (validation)
         {
-            using var net = new SequentialNet(spec);
+            using var net = new SequentialNet(model.Spec);
             net.InitializeLikeKeras(trainingOptions.Seed);
             net.to(device.Device);
+            net.Precision = options.Precision;
             using var trainer = new Trainer(net, trainingOptions);
 
             trainer.TrainEpoch(train, 0, NoProgress.Instance, CancellationToken.None, stepLimit: 1);
             double firstStep = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
             if (options.WarmupSteps > 1)
                 trainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: options.WarmupSteps - 1);
-
-            // Epochs of the training set hold 1,500 steps at batch 32: longer windows run over several.
-            var clock = Stopwatch.StartNew();
-            int done = 0;
-            for (int epoch = 2; done < options.Steps; epoch++)
-            {
-                int steps = Math.Min(options.Steps - done, (train.Count + options.BatchSize - 1) / options.BatchSize);
-                trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps);
-                done += steps;
-            }
-            double trainSeconds = clock.Elapsed.TotalSeconds;
+            var (trainSeconds, done) = TimeSteps(trainer, train, options);
 
             Evaluation.Run(net, validation, options.EvalBatchSize); // warm-up: first use of the inference path
-            clock.Restart();
+            var clock = Stopwatch.StartNew();
             Evaluation.Run(net, validation, options.EvalBatchSize);
             double evalSeconds = clock.Elapsed.TotalSeconds;
 
+            double msPerStep = 1000 * trainSeconds / done;
+            double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
+            var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+            var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps, msPerStep) : null;
             return new BenchmarkResult(
-                done * options.BatchSize / trainSeconds, 1000 * trainSeconds / done, validation.Count / evalSeconds, firstStep,
-                ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done);
+                done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
+                ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done,
+                model.Description, model.Spec.ParameterCount, options.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
+                MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Precision, device.Device),
+                profile);
         }
+    }
+
+    /// <summary>The timed window: whole epochs of the training set as needed (1,500 steps each at batch 32).</summary>
+    private static (double Seconds, int Steps) TimeSteps(Trainer trainer, DeviceDataset train, BenchmarkOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        for (int epoch = 2; done < options.Steps; epoch++)
+        {
+            int steps = Math.Min(options.Steps - done, (train.Count + options.BatchSize - 1) / options.BatchSize);
+            trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps);
+            done += steps;
+        }
+        return (clock.Elapsed.TotalSeconds, done);
     }
 }

@@ -44,7 +44,7 @@ public sealed record ComputeDevice(Device Device, string Description)
             case "cuda" when !cudaAvailable:
                 throw new FashionCnnException(Backend == "cuda"
                     ? "--device cuda: this build has CUDA's libtorch, but no CUDA device is visible (check the NVIDIA driver, nvidia-smi and CUDA_VISIBLE_DEVICES)."
-                    : "--device cuda: this build carries the CPU libtorch only; rebuild with 'dotnet build -c Release -p:TorchBackend=cuda' on a Linux or Windows machine with an NVIDIA GPU.");
+                    : "--device cuda: this build carries the CPU libtorch only; on Linux or Windows with an NVIDIA GPU, build for CUDA with 'dotnet run -p:TorchBackend=cuda --project src/FashionCnn.Cli -c Release -- VERB --device cuda' or install that build with 'scripts/install-tool.sh -p:TorchBackend=cuda' (README \"CPU or CUDA\").");
             case "cuda":
                 return new ComputeDevice(CUDA, $"cuda ({cuda.device_count()} device(s))");
             case "auto":

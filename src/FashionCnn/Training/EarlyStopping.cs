@@ -39,6 +39,12 @@ public sealed class EarlyStopping(int patience, RestoreBest restoreBest)
 
     public bool ShouldStop => StoppedEpoch is not null;
 
+    /// <summary>
+    /// Whether patience ran out before the run's last epoch, so that it ended the run early. Keras (verbose) also
+    /// prints "early stopping" when patience runs out on the last epoch; nothing was stopped there, so this tool does not.
+    /// </summary>
+    public bool StoppedBefore(int epochs) => StoppedEpoch is int stopped && stopped + 1 < epochs;
+
     /// <summary>Whether the best epoch's weights replace the last ones when training ends.</summary>
     public bool ShouldRestoreBestWeights(int lastEpoch) =>
         Enabled && BestEpoch >= 0 && BestEpoch != lastEpoch && (ShouldStop || restoreBest == RestoreBest.Always);

@@ -14,7 +14,7 @@ public interface ITrainingProgress
 
 /// <summary>What is about to be trained, where; <paramref name="InitFrom"/> names the file whose weights the model starts from.</summary>
 public sealed record RunDescription(string DataDirectory, string Device, int Threads, int TrainCount, int ValidationCount,
-    int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch, string Model, long Parameters, string Optimizer, string? InitFrom);
+    int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch, string Model, long Parameters, string Optimizer, string? InitFrom, string Precision);
 
 /// <summary>Running metrics of the epoch so far (0-based epoch, 1-based step).</summary>
 public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double Accuracy, TimeSpan Elapsed);

@@ -81,13 +81,11 @@ public sealed class Trainer : IDisposable
             using (NewDisposeScope())
             {
                 int count = Math.Min(batch, train.Count - step * batch);
-                var indices = order.narrow(0, (long)step * batch, count);
-                var images = _net.InputFromPixels(train.ImagesAt(indices));
-                var labels = train.LabelsAt(indices);
+                var (images, labels) = Batch(train, order, step);
 
                 _optimizer.ZeroGrad();
                 var logits = _net.call(images);
-                var loss = nn.functional.cross_entropy(logits, labels);
+                var loss = Loss(logits, labels);
                 loss.backward();
                 _optimizer.Update();
 
@@ -111,6 +109,18 @@ public sealed class Trainer : IDisposable
         // Reading the sums waits for the device: a timed window ends when its work has finished.
         return new EpochTraining(lossSum.item<double>() / seen, (double)correct.item<long>() / seen, step == steps);
     }
+
+    /// <summary>Step <paramref name="step"/>'s images (in the network's input form) and labels, gathered on the device.</summary>
+    internal (Tensor Images, Tensor Labels) Batch(DeviceDataset train, Tensor order, int step)
+    {
+        int batch = _options.BatchSize;
+        int count = Math.Min(batch, train.Count - step * batch);
+        var indices = order.narrow(0, (long)step * batch, count);
+        return (_net.InputFromPixels(train.ImagesAt(indices)), train.LabelsAt(indices));
+    }
+
+    /// <summary>Keras' sparse categorical cross-entropy after a softmax, in its stable form on the logits.</summary>
+    internal static Tensor Loss(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
 
     /// <summary>The index of the first NaN or infinite loss among steps [from, to), or null.</summary>
     private static int? FirstNonFinite(Tensor losses, int from, int to)

@@ -1,3 +1,4 @@
+using FashionCnn.Model;
 using FashionCnn.Optimizers;
 
 namespace FashionCnn.Training;
@@ -32,6 +33,9 @@ public sealed record TrainingOptions
 
     /// <summary>The optimizer and its hyperparameters; Adam as in the book's chapter 8 (Keras' compile() default is RMSprop).</summary>
     public OptimizerSettings Optimizer { get; init; } = new();
+
+    /// <summary>Keras' dtype policy: float32, or mixed_bfloat16 (bfloat16 compute, float32 variables and loss).</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>Epochs without a lower val_loss before stopping, as the book's EarlyStopping(patience=2); 0 turns early stopping off.</summary>
     public int Patience { get; init; } = 2;

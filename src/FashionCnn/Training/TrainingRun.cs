@@ -81,6 +81,7 @@ public sealed class TrainingRun : IDisposable
             _net.InitializeLikeKeras(options.Seed);
             if (model.InitialWeights is { } initial) Checkpoint.LoadWeights(_net, initial, model.Source);
             _net.to(device.Device);
+            _net.Precision = options.Precision;
             _trainer = new Trainer(_net, options);
         }
         catch
@@ -123,7 +124,8 @@ public sealed class TrainingRun : IDisposable
         int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
         progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
-            _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source));
+            _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source,
+            _options.Precision.Name()));
         WriteRunRecord(ended: null);
     }
 
@@ -147,8 +149,7 @@ public sealed class TrainingRun : IDisposable
             bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
             if (improved && _earlyStopping.Enabled) _bestWeights = Checkpoint.Weights(_net);
             bool saved = _checkpoint.OnEpochEnd(epoch, record.ValLoss);
-            bool stopsEarly = _earlyStopping.ShouldStop && epoch + 1 < _options.Epochs;
-            progress.EpochCompleted(record, new EpochOutcome(improved, saved, stopsEarly, _earlyStopping.Patience));
+            progress.EpochCompleted(record, new EpochOutcome(improved, saved, _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience));
             _history.Write(_files.HistoryJson, _files.HistoryCsv);
             ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer, new ResumeState(epoch + 1,
                 _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity));
@@ -203,7 +204,7 @@ public sealed class TrainingRun : IDisposable
     private TrainingResult Finish()
     {
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
-        int? stoppedEarly = _earlyStopping.StoppedEpoch is int stopped && stopped + 1 < _options.Epochs ? stopped + 1 : null;
+        int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
             _device.Description, _files, _residentMegabytes, _liveTensors);
         WriteRunRecord(DateTimeOffset.Now, result);
@@ -211,7 +212,7 @@ public sealed class TrainingRun : IDisposable
     }
 
     private RunIdentity Identity => new(_options.Seed, _options.BatchSize, _options.Limit, _data!.TrainImagesSha256,
-        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson());
+        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Precision.Name());
 
     /// <summary>A resumed run must be the same run: same model, optimizer, seed, batch, limit and data, and epochs left to do.</summary>
     private void RequireSameRun(ResumeState state)
@@ -221,6 +222,7 @@ public sealed class TrainingRun : IDisposable
         if (saved.Architecture != now.Architecture) throw new FashionCnnException("--resume: the run trained another architecture; give the same --architecture (or --init-from) as before.");
         if (saved.Optimizer != now.Optimizer)
             throw new FashionCnnException($"--resume: the run used the optimizer {saved.Optimizer}, not {now.Optimizer}; give the same --optimizer and its options.");
+        if (saved.Precision != now.Precision) throw new FashionCnnException($"--resume: the run used --precision {saved.Precision}, not {now.Precision}.");
         if (saved.Seed != now.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {now.Seed}.");
         if (saved.BatchSize != now.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {now.BatchSize}.");
         if (saved.Limit != now.Limit) throw new FashionCnnException($"--resume: the run used --limit {saved.Limit?.ToString() ?? "(none)"}, not {now.Limit?.ToString() ?? "(none)"}.");
@@ -250,6 +252,7 @@ public sealed class TrainingRun : IDisposable
         ["optimizer"] = _options.Optimizer.ToJson(),
         ["learning_rate"] = _options.Optimizer.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["limit"] = _options.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["precision"] = _options.Precision.Name(),
         ["init_from"] = _model.InitialWeights is null ? "" : _model.Source,
         ["data_sha256"] = _data!.TrainImagesSha256,
         ["saved_at"] = DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture),
@@ -265,7 +268,7 @@ public sealed class TrainingRun : IDisposable
                 architecture = _model.Description, init_from = options.InitFrom, epochs = options.Epochs, batch_size = options.BatchSize,
                 optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
-                limit = options.Limit, restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
+                limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data_dir = options.DataDir, model_dir = options.ModelDir, resume = options.Resume,
             },
             device = _device.Description,

@@ -5,7 +5,7 @@ using PureHDF;
 namespace FashionCnn.Tests.Interop;
 
 /// <summary>Where the legacy HDF5 format keeps a layer's arrays, by the Keras version that wrote it (seen in learners' files).</summary>
-internal enum LegacyLayout
+public enum LegacyLayout
 {
     /// <summary>Keras 2: <c>dense_10/dense_10/kernel:0</c>.</summary>
     Keras2,

@@ -94,4 +94,21 @@ public class CrashSafetyTests
         Assert.Matches(@"fashioncnn: training diverged: the loss became NaN or infinite at epoch \d+, step \d+", error);
         Assert.DoesNotContain("   at ", error);
     }
+
+    [Fact]
+    public void A_clean_run_removes_its_lock_and_the_lock_of_a_killed_run_does_not_block_the_next()
+    {
+        using var temp = new TempFolder();
+        using (var killed = new TrainingProcess([.. Run, "--epochs", "2", "--model-dir", temp.Path]))
+        {
+            killed.WaitFor("Epoch 1/2");
+            killed.Kill();
+        }
+        Assert.True(File.Exists(Path.Combine(temp.Path, ModelDirectoryLock.LockName)), "the killed run left its lock file");
+
+        using (var next = new TrainingProcess([.. Run, "--epochs", "1", "--model-dir", temp.Path]))
+            Assert.Equal(0, next.WaitForExit());
+
+        Assert.Empty(Directory.GetFiles(temp.Path, ".train.lock*"));
+    }
 }

@@ -105,6 +105,32 @@ public class EarlyStoppingTests
         Assert.True(callback.ShouldStop);
         Assert.Equal(0, callback.BestEpoch);
     }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void Patience_running_out_on_the_last_epoch_is_not_an_early_stop(int epochs, bool early)
+    {
+        // val_loss 0.5 then 0.6 with patience 1: patience is used up after epoch 2 whatever the length of the run.
+        var (callback, _) = Drive(1, RestoreBest.Always, 0.5, 0.6);
+
+        Assert.True(callback.ShouldStop);
+        Assert.Equal(early, callback.StoppedBefore(epochs));
+    }
+
+    [Fact]
+    public void The_progress_line_says_early_stopping_only_when_the_run_ends_before_its_last_epoch()
+    {
+        var record = new EpochRecord(10, 0.2, 0.9, 0.3, 0.88, 20);
+        var atTheEnd = new StringWriter();
+        var early = new StringWriter();
+
+        new FashionCnn.Cli.Commands.KerasProgressBar(atTheEnd, interactive: false).EpochCompleted(record, new EpochOutcome(false, false, StopsEarly: false, Patience: 2));
+        new FashionCnn.Cli.Commands.KerasProgressBar(early, interactive: false).EpochCompleted(record with { Epoch = 7 }, new EpochOutcome(false, false, StopsEarly: true, Patience: 2));
+
+        Assert.DoesNotContain("early stopping", atTheEnd.ToString());
+        Assert.Contains("Epoch 7: early stopping (val_loss did not improve for 2 epochs)", early.ToString());
+    }
 }
 
 public class ModelCheckpointTests

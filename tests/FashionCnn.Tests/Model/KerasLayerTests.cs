@@ -1,0 +1,115 @@
+using FashionCnn.Model;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Tests.Model;
+
+/// <summary>The layers added for the book's other models and users' variations, against values worked by hand.</summary>
+public class KerasLayerTests
+{
+    [Fact]
+    public void Batch_normalization_trains_with_the_biased_batch_variance_and_keras_momentum()
+    {
+        // One feature, batch [1, 2, 3, 6]: mean 3, biased variance ((−2)² + (−1)² + 0 + 3²) / 4 = 3.5.
+        var spec = new ModelSpec(new TensorShape(1), [new BatchNormalization("bn", Epsilon: 0.001, Momentum: 0.99)]);
+        using var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(1);
+        net.train();
+        using var x = tensor(new float[] { 1, 2, 3, 6 }, [4, 1]);
+
+        using var y = net.call(x);
+
+        float[] expected = new[] { 1f, 2, 3, 6 }.Select(v => (float)((v - 3) / Math.Sqrt(3.5 + 0.001))).ToArray();
+        float[] actual = y.data<float>().ToArray();
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], actual[i], 5);
+        var stats = net.NamedWeights().ToDictionary(w => w.Name, w => w.Tensor.item<float>());
+        Assert.Equal(0 * 0.99 + 3 * 0.01, stats["bn.running_mean"], 6);
+        Assert.Equal(1 * 0.99 + 3.5 * 0.01, stats["bn.running_var"], 6);
+    }
+
+    [Fact]
+    public void Average_pooling_with_same_padding_averages_only_the_cells_inside_the_image()
+    {
+        // A 3×3 image 1..9, 2×2 windows, stride 2, same padding: output 2×2, the odd row and column padded at the
+        // bottom and right. TensorFlow divides by the cells inside: (1+2+4+5)/4, (3+6)/2, (7+8)/2, 9/1.
+        var spec = new ModelSpec(new TensorShape(3, 3, 1), [new AveragePooling2D("pool", 2, null, SamePadding: true)]);
+        using var net = new SequentialNet(spec);
+        using var x = tensor(Enumerable.Range(1, 9).Select(v => (float)v).ToArray(), [1, 1, 3, 3]);
+
+        using var y = net.call(x);
+
+        Assert.Equal([3f, 4.5f, 7.5f, 9f], y.data<float>().ToArray());
+        Assert.Equal(new TensorShape(2, 2, 1), spec.OutputShape);
+    }
+
+    [Fact]
+    public void Max_pooling_with_same_padding_never_picks_the_padding()
+    {
+        // All values negative: a zero-padded max would wrongly give 0 at the borders.
+        var spec = new ModelSpec(new TensorShape(3, 3, 1), [new MaxPooling2D("pool", 2, null, SamePadding: true)]);
+        using var net = new SequentialNet(spec);
+        using var x = tensor(Enumerable.Range(1, 9).Select(v => -(float)v).ToArray(), [1, 1, 3, 3]);
+
+        using var y = net.call(x);
+
+        Assert.Equal([-1f, -3f, -7f, -9f], y.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Reshape_keeps_the_channels_last_order_of_the_values()
+    {
+        // (4,) reshaped to (1, 2, 2) channels last is one row of two pixels with two channels: [[a, b], [c, d]] per
+        // pixel, so channel 0 holds a and c. Flattening it again gives the original order back.
+        var spec = new ModelSpec(new TensorShape(4), [new Reshape("reshape", [1, 2, 2]), new Flatten("flatten")]);
+        using var net = new SequentialNet(spec);
+        using var x = tensor(new float[] { 10, 20, 30, 40 }, [1, 4]);
+
+        using var image = net.ForwardThrough(x, 0);
+        using var flat = net.call(x);
+
+        Assert.Equal([1L, 2, 1, 2], image.shape); // (N, C, H, W)
+        Assert.Equal([10f, 30f], image[0, 0].flatten().data<float>().ToArray());
+        Assert.Equal([10f, 20f, 30f, 40f], flat.data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(new[] { 28, 28 }, new long[] { 2, 28, 28 })]
+    [InlineData(new[] { 784 }, new long[] { 2, 784 })]
+    [InlineData(new[] { 28, 28, 1 }, new long[] { 2, 1, 28, 28 })]
+    public void Pixels_become_the_models_input_shape_in_numpys_row_major_order(int[] inputShape, long[] expected)
+    {
+        var spec = new ModelSpec(new TensorShape(inputShape), [new Flatten("flatten"), new Dense("dense", 10, Activation.Softmax)]);
+        using var net = new SequentialNet(spec);
+        var bytes = Enumerable.Range(0, 2 * 784).Select(i => (byte)(i % 251)).ToArray();
+        using var pixels = tensor(bytes, [2, 1, 28, 28]);
+
+        using var input = net.InputFromPixels(pixels);
+
+        Assert.Equal(expected, input.shape);
+        using var flat = input.reshape(2, 784);
+        Assert.Equal(bytes[785] / 255f, flat[1, 1].item<float>(), 6);
+        Assert.Equal(bytes[28 * 5 + 3] / 255f, flat[0, 28 * 5 + 3].item<float>(), 6);
+    }
+
+    [Theory]
+    [InlineData("{\"class_name\":\"Conv2D\",\"config\":{\"name\":\"c\",\"filters\":1000000000,\"kernel_size\":3}}", "filters 1,000,000,000; this tool allows at most")]
+    [InlineData("{\"class_name\":\"Dropout\",\"config\":{\"name\":\"d\",\"rate\":0.1}}", "layer x (Dense) brings the model to 157,000,000 parameters")]
+    [InlineData("{\"class_name\":\"Conv2D\",\"config\":{\"name\":\"c\",\"filters\":100000,\"kernel_size\":1}}", "layer c (Conv2D) outputs (None, 28, 28, 100000)")]
+    [InlineData("{\"class_name\":\"Conv2D\",\"config\":{\"name\":\"c\",\"filters\":8,\"kernel_size\":null}}", "layer c (Conv2D) has kernel_size null")]
+    [InlineData("{\"class_name\":\"Conv2D\",\"config\":{\"name\":\"c\",\"filters\":8,\"kernel_size\":[3,5]}}", "only square sizes are supported")]
+    public void A_forged_or_impossible_layer_is_refused_before_anything_is_built(string layer, string message)
+    {
+        string json = $"{{\"class_name\":\"Sequential\",\"config\":{{\"layers\":[{{\"class_name\":\"InputLayer\",\"config\":{{\"batch_input_shape\":[null,28,28,1],\"name\":\"in\"}}}},{layer},{{\"class_name\":\"Flatten\",\"config\":{{\"name\":\"f\"}}}},{{\"class_name\":\"Dense\",\"config\":{{\"name\":\"x\",\"units\":200000}}}}]}}}}";
+
+        var error = Assert.Throws<FashionCnnException>(() => KerasModelConfig.Parse(json, "forged.json"));
+
+        Assert.StartsWith("forged.json:", error.Message);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("[{\"class_name\":\"InputLayer\",\"config\":{\"batch_input_shape\":[null,784],\"name\":\"in\"}}]", "forged.json: the model has no layers besides its input.")]
+    [InlineData("[{\"class_name\":\"Dense\",\"config\":{\"name\":\"d\",\"units\":5,\"batch_input_shape\":[null,784]}},{\"class_name\":\"Dense\",\"config\":{\"name\":\"d\",\"units\":10}}]", "forged.json: 2 layers are named d; Keras layer names are unique.")]
+    public void A_config_without_layers_or_with_a_repeated_name_is_one_line(string layers, string message) =>
+        Assert.Equal(message, Assert.Throws<FashionCnnException>(() =>
+            KerasModelConfig.Parse($"{{\"class_name\":\"Sequential\",\"config\":{{\"layers\":{layers}}}}}", "forged.json")).Message);
+}

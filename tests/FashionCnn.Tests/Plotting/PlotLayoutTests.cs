@@ -1,0 +1,62 @@
+using FashionCnn.Plotting;
+using FashionCnn.Training;
+using SkiaSharp;
+
+namespace FashionCnn.Tests.Plotting;
+
+/// <summary>What a person sees: titles inside the picture, the best epoch always marked, nothing hidden under the legend.</summary>
+public class PlotLayoutTests
+{
+    /// <summary>Whether any pixel of the top <paramref name="rows"/> rows in the outermost <paramref name="columns"/> columns is not white.</summary>
+    private static bool InkAtTheSides(string png, int rows, int columns)
+    {
+        using var bitmap = SKBitmap.Decode(png);
+        for (int y = 0; y < rows; y++)
+            for (int dx = 0; dx < columns; dx++)
+                foreach (int x in new[] { dx, bitmap.Width - 1 - dx })
+                {
+                    var c = bitmap.GetPixel(x, y);
+                    if (c.Red < 200 || c.Green < 200 || c.Blue < 200) return true;
+                }
+        return false;
+    }
+
+    [Fact]
+    public void A_long_title_with_a_deep_model_path_stays_inside_the_picture()
+    {
+        // The longest title visualize writes, with a model in a deeply nested folder and a long file name.
+        using var temp = new TempFolder();
+        string model = "/home/learner/projects/hongong-ml-dl/chapter-08-convolutional-networks/notebooks/checkpoints/best-cnn-model-dropout-0.4-adam-epoch-09.h5";
+        string title = $"conv2d_1 (Conv2D) weights, untrained (glorot uniform, seed 42): mean -0.0002, std 0.0482 — {Path.GetFileName(model)} in {Path.GetDirectoryName(model)}";
+        string png = temp.File("h.png");
+
+        Histogram.Save([-0.5f, 0.1f, 0.2f, 0.4f], png, title);
+
+        Assert.False(InkAtTheSides(png, rows: 80, columns: PlotStyle.TitleMargin / 2), "the title reaches the picture's edge");
+        FashionCnn.Tests.EndToEnd.PngAssert.DecodesAndIsNotBlank(png);
+    }
+
+    [Fact]
+    public void A_one_epoch_run_still_marks_its_best_epoch()
+    {
+        var history = new History();
+        history.Add(new EpochRecord(1, 0.6, 0.8, 0.5, 0.82, 10));
+
+        var plot = TrainingCurves.Loss(history);
+
+        var marker = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Single();
+        Assert.Equal(1, marker.X);
+    }
+
+    [Fact]
+    public void The_legend_stands_outside_the_data_area()
+    {
+        var history = new History();
+        for (int e = 1; e <= 10; e++) history.Add(new EpochRecord(e, 1.0 / e, 0.5 + e / 30.0, 1.0 / e + 0.05 * (e > 8 ? e - 8 : 0), 0.5 + e / 31.0, 10));
+
+        var plot = TrainingCurves.Accuracy(history);
+
+        Assert.False(plot.Legend.IsVisible); // the in-plot legend box, which covered the curves and the marker
+        Assert.Contains(plot.Axes.GetPanels(), panel => panel is ScottPlot.Panels.LegendPanel);
+    }
+}
