@@ -15,6 +15,7 @@ internal static class CommandTree
             EvaluateCommand.Create(),
             VisualizeCommand.Create(),
             PredictCommand.Create(),
+            ExplainCommand.Create(),
             ExportCommand.Create(),
             BenchCommand.Create(),
             SummaryCommand.Create(),

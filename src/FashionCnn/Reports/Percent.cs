@@ -18,4 +18,13 @@ public static class Percent
         }
         return ">99.99%";
     }
+
+    /// <summary>
+    /// A probability of any size: as <see cref="Uncertain"/> from 1%, with up to two decimals below (0.35%), and
+    /// "&lt;0.01%" rather than a "0%" that would read as impossible.
+    /// </summary>
+    public static string Any(double probability) =>
+        probability >= 0.01 ? Uncertain(probability)
+        : probability >= 0.0001 ? (probability * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%"
+        : "<0.01%";
 }

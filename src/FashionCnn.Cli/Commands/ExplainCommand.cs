@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using FashionCnn.Data;
+using FashionCnn.Explanation;
+using FashionCnn.Prediction;
+using FashionCnn.Reports;
+
+namespace FashionCnn.Cli.Commands;
+
+/// <summary><c>fashioncnn explain</c>: where the network looked, as Grad-CAM, saliency or occlusion maps.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new ExplainOptions();
+        var files = new Argument<string[]>("images") { Description = "PNG or JPEG pictures to explain (prepared as predict prepares them).", Arity = ArgumentArity.ZeroOrMore };
+        var index = new Option<int[]>("--index")
+        {
+            Description = "Explain these images of --split: numbers and ranges, e.g. --index 0 5 7 or --index 0-9.",
+            HelpName = "N…",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = ParseIndices,
+        };
+        var misclassified = new Option<int>("--misclassified")
+        {
+            Description = "Explain the K most confident mistakes on --split, ranked as evaluate ranks them.",
+            HelpName = "K",
+        }.AtLeast(1);
+        var split = CommonOptions.Split(defaults.Split, "Where --index and --misclassified point");
+        var model = CommonOptions.Model();
+        var architecture = CommonOptions.ArchitectureForWeights();
+        var method = CommonOptions.Choice("--method",
+            "gradcam: ReLU of a convolution's output weighted by the class logit's gradient averaged per channel (Selvaraju et al., 2017); "
+            + "saliency: |gradient| of the class logit per input pixel (Simonyan et al., 2014); "
+            + "occlusion: drop in the class probability when a --patch square set to 0 covers each place (Zeiler and Fergus, 2014), "
+            + "each pixel the mean of the drops of the patches covering it.",
+            defaults.Method.Name(), [.. ExplainMethodNames.All]);
+        var layer = new Option<string?>("--layer")
+        {
+            Description = "Grad-CAM's convolution, by index (as in Keras' model.layers) or name; default: the last Conv2D (after its activation).",
+            HelpName = "N|NAME",
+        };
+        var @class = new Option<string>("--class")
+        {
+            Description = "Whose map: the predicted class, the true class (data set images), or a class number or name (0, Bag, …).",
+            DefaultValueFactory = _ => defaults.Class,
+            HelpName = "predicted|true|C",
+        };
+        var patch = new Option<int>("--patch")
+        {
+            Description = "Occlusion's square patch, in pixels, filled with 0 (the background).",
+            DefaultValueFactory = _ => defaults.Patch,
+            HelpName = "N",
+        }.AtLeast(1);
+        var stride = new Option<int>("--stride")
+        {
+            Description = "Pixels between occlusion patches; a last patch flush with the far edge covers what the stride skips.",
+            DefaultValueFactory = _ => defaults.Stride,
+            HelpName = "N",
+        }.AtLeast(1);
+        var invert = CommonOptions.Choice("--invert",
+            "Flip grey levels of pictures so the garment is light on black as in Fashion-MNIST; auto flips when the border is mostly light.",
+            "auto", "auto", "yes", "no");
+        var outDir = new Option<string>("--out") { Description = "Folder for the picture (created when missing).", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per image, its map at the layer's resolution scaled to a maximum of 1." };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("explain",
+            "Where the network looked: Grad-CAM, saliency or occlusion maps of pictures, data set images or a split's most confident mistakes.")
+        {
+            files, index, misclassified, split, model, architecture, method, layer, @class, patch, stride, invert, outDir, json, device, threads, dataDir,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
+            {
+                result.AddError($"Unrecognized command or argument '{unknown}'");
+                return;
+            }
+            // Whether each source was given, read without converting it: a bad value already carries its own error.
+            int sources = new SymbolResult?[] { result.GetResult(files), result.GetResult(index), result.GetResult(misclassified) }
+                .Count(given => given is { Tokens.Count: > 0 });
+            if (sources != 1) result.AddError("give image files, --index N… or --misclassified K (one of them)");
+        });
+        command.SetAction(parsed =>
+        {
+            var report = Explainer.Run(new ExplainOptions
+            {
+                ModelPath = parsed.GetValue(model)!,
+                Architecture = parsed.GetValue(architecture),
+                Files = parsed.GetValue(files) ?? [],
+                Indices = parsed.GetValue(index) ?? [],
+                Misclassified = parsed.GetResult(misclassified) is null ? null : parsed.GetValue(misclassified),
+                Split = DataSplitNames.Parse(parsed.GetValue(split)!),
+                Method = ExplainMethodNames.Parse(parsed.GetValue(method)!),
+                Layer = parsed.GetValue(layer),
+                Class = parsed.GetValue(@class)!,
+                Patch = parsed.GetValue(patch),
+                Stride = parsed.GetValue(stride),
+                Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+                OutDir = parsed.GetValue(outDir)!,
+                Device = parsed.GetValue(device)!,
+                Threads = parsed.GetValue(threads),
+                DataDir = parsed.GetValue(dataDir),
+            });
+            Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Numbers and ranges (0-9) into one list of indices, in the order given; a bad word is a parse error.</summary>
+    private static int[] ParseIndices(ArgumentResult result)
+    {
+        var indices = new List<int>();
+        foreach (var token in result.Tokens)
+        {
+            string[] ends = token.Value.Split('-', 2);
+            if (ends.Length == 1 && int.TryParse(ends[0], out int single) && single >= 0)
+                indices.Add(single);
+            else if (ends.Length == 2 && int.TryParse(ends[0], out int first) && int.TryParse(ends[1], out int last) && first >= 0 && last >= first
+                     && last - first < 1_000_000)
+                indices.AddRange(Enumerable.Range(first, last - first + 1));
+            else
+            {
+                result.AddError($"--index takes numbers and ranges such as 0-9 (got {token.Value})");
+                return [];
+            }
+        }
+        return [.. indices];
+    }
+
+    private static string ToText(ExplanationReport report)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"{report.Description}, {report.ClassChoice} class — {CommonOptions.DisplayPath(report.Model)}");
+        if (report.Mistakes is int mistakes)
+            text.AppendLine($"The {report.Images.Count} most confident of {mistakes:N0} mistakes");
+        foreach (var image in report.Images)
+        {
+            string label = image.Label is { } l ? $" (true: {l.Name})" : image.Inverted ? " (inverted: light background)" : "";
+            string map = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {image.Explained.Name} {Percent.Any(image.Explained.Probability)}";
+            text.AppendLine($"  {image.Input}: {image.Predicted.Name} {Percent.Any(image.Predicted.Probability)}{label}{map}");
+        }
+        text.AppendLine($"{report.Images.Count:N0} maps in {report.Seconds:F2} s");
+        string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} images)" : "";
+        text.Append($"wrote {CommonOptions.DisplayPath(report.Picture)}{drawn}");
+        return text.ToString();
+    }
+
+    private static string ToJson(ExplanationReport report) => JsonFormat.Serialize(report.Images.Select((image, i) => new
+    {
+        input = image.Input,
+        @class = image.Explained.Class,
+        name = image.Explained.Name,
+        probability = image.Explained.Probability,
+        predicted = new { @class = image.Predicted.Class, name = image.Predicted.Name, probability = image.Predicted.Probability },
+        label = image.Label is { } l ? new { @class = l.Class, name = l.Name } : null,
+        method = report.Method.Name(),
+        layer = report.Layer,
+        map_maximum = image.Maximum,
+        map = Enumerable.Range(0, report.MapHeight).Select(y => image.Map.AsSpan(y * report.MapWidth, report.MapWidth).ToArray()),
+        picture = i < report.Drawn ? report.Picture : null,
+    }));
+}

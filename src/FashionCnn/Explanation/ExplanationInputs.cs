@@ -1,0 +1,50 @@
+using FashionCnn.Data;
+using FashionCnn.Model;
+using FashionCnn.Prediction;
+using FashionCnn.Reports;
+using FashionCnn.Training;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Explanation;
+
+/// <summary>One image to explain: what to call it, its 28×28 grey pixels, its true class where known, and whether it was inverted.</summary>
+public sealed record ExplanationInput(string Name, byte[] Pixels, int? Label, bool Inverted = false);
+
+/// <summary>The images of an explanation: the user's pictures, data set images by index, or a split's most confident mistakes.</summary>
+public static class ExplanationInputs
+{
+    /// <summary>The images, and for mistakes how many the split has in all.</summary>
+    public static (IReadOnlyList<ExplanationInput> Inputs, int? Mistakes) Gather(ExplainOptions options, SequentialNet net, Device device)
+    {
+        if (options.Files.Count > 0)
+            return (options.Files.Select(file =>
+            {
+                var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
+                return new ExplanationInput(file, seen.Pixels, null, seen.Inverted);
+            }).ToList(), null);
+
+        var splits = BookSplits.Load(options.DataDir);
+        string split = options.Split.Name();
+        if (options.Misclassified is not int count)
+            return (options.Indices.Select(index =>
+            {
+                var (pixels, label) = splits.Image(options.Split, index, "--index");
+                return new ExplanationInput($"{split}[{index}]", pixels, label);
+            }).ToList(), null);
+
+        var images = splits[options.Split];
+        var mistakes = Mistakes(net, images, device);
+        var inputs = mistakes.Take(count)
+            .Select(i => new ExplanationInput($"{split}[{i}]", images.Image(i).ToArray(), images.Labels[i]))
+            .ToList();
+        return (inputs, mistakes.Count);
+    }
+
+    /// <summary>The split's wrong predictions, the most confident first, exactly as <c>evaluate</c> ranks them.</summary>
+    private static List<int> Mistakes(SequentialNet net, LabeledImages images, Device device)
+    {
+        using var data = new DeviceDataset(images, device);
+        var predictions = Evaluation.Run(net, data, Evaluation.DefaultBatchSize, keepPredictions: true).Predictions!;
+        return EvaluationReport.MostConfidentMistakes(predictions).ToList();
+    }
+}

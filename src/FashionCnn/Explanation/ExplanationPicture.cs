@@ -1,0 +1,77 @@
+using FashionCnn.Data;
+using FashionCnn.Files;
+using FashionCnn.Plotting;
+using FashionCnn.Reports;
+
+namespace FashionCnn.Explanation;
+
+/// <summary>The picture of an explanation: its file name, its title and captions, drawn by <see cref="ExplanationGrid"/>.</summary>
+public static class ExplanationPicture
+{
+    /// <summary>Draws the first <see cref="Explainer.MaxDrawn"/> images and returns the path written.</summary>
+    public static string Save(string outDir, ExplainOptions options, string modelName, string? layerName, string choice,
+        string description, IReadOnlyList<ExplainedImage> images, int height, int width, int? mistakes)
+    {
+        string path = OutputFiles.RequireFile(Path.Combine(outDir, FileName(options, modelName, layerName, choice)), "--out");
+        var shown = images.Take(Explainer.MaxDrawn).Select(image => new ExplanationCell(
+            image.Pixels.Select(p => (float)p).ToArray(),
+            AttributionMap.Upsample(image.Map, height, width, LabeledImages.Height, LabeledImages.Width),
+            Caption(image))).ToList();
+        ExplanationGrid.Save(path, Title(options, modelName, choice, description, images, mistakes), options.Method.Title(), shown);
+        return path;
+    }
+
+    /// <summary>
+    /// Names that say what was explained and never collide between models, methods, layers, inputs or classes:
+    /// best-cnn-model-gradcam-conv2d_1-test-0-to-9.png, best-cnn-model-occlusion-4x4-stride-2-val-misclassified-32.png.
+    /// </summary>
+    public static string FileName(ExplainOptions options, string modelName, string? layerName, string choice)
+    {
+        var parts = new List<string> { Path.GetFileNameWithoutExtension(modelName), options.Method.Name() };
+        if (layerName is not null) parts.Add(layerName);
+        if (options.Method == ExplainMethod.Occlusion) parts.Add($"{options.Patch}x{options.Patch}-stride-{options.Stride}");
+        parts.Add(Inputs(options));
+        if (choice != ClassChoice.Predicted) parts.Add($"class-{new string(choice.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray())}");
+        return string.Join('-', parts) + ".png";
+    }
+
+    private static string Inputs(ExplainOptions options)
+    {
+        string split = options.Split.Name();
+        if (options.Misclassified is int count) return $"{split}-misclassified-{count}";
+        var indices = options.Indices;
+        if (indices.Count == 1) return $"{split}-{indices[0]}";
+        if (indices.Count > 1)
+            return indices.Zip(indices.Skip(1)).All(p => p.Second == p.First + 1)
+                ? $"{split}-{indices[0]}-to-{indices[^1]}"
+                : $"{split}-{indices.Count}-images";
+        return options.Files.Count == 1 ? Path.GetFileNameWithoutExtension(options.Files[0]) : $"{options.Files.Count}-pictures";
+    }
+
+    private static string Title(ExplainOptions options, string modelName, string choice, string description, IReadOnlyList<ExplainedImage> images, int? mistakes)
+    {
+        string what = $"{description}, {choice} class — {modelName}";
+        if (mistakes is int total)
+            what += images.Count == 0 ? $": no mistakes on {options.Split.Name()}" : $": the {images.Count} most confident of {total:N0} mistakes on {options.Split.Name()}";
+        if (images.Count == 1)
+        {
+            var image = images[0];
+            string label = image.Label is { } l ? $" (true: {l.Name})" : "";
+            string explained = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {image.Explained.Name} {Percent.Any(image.Explained.Probability)}";
+            return $"{Path.GetFileName(image.Input)}: {image.Predicted.Name} {Percent.Any(image.Predicted.Probability)}{label}{explained} — {what}";
+        }
+        string shown = images.Count > Explainer.MaxDrawn ? $" (the first {Explainer.MaxDrawn} of {images.Count:N0})" : "";
+        return $"{what}{shown}";
+    }
+
+    /// <summary>Name (or the true class), prediction, and the explained class when it is not the predicted one.</summary>
+    private static string Caption(ExplainedImage image)
+    {
+        string name = Path.GetFileName(image.Input);
+        string first = image.Label is { } label ? $"{name}\ntrue: {label.Name}" : name;
+        string caption = $"{first}\npred: {image.Predicted.Name} {Percent.Any(image.Predicted.Probability)}";
+        return image.Explained.Class == image.Predicted.Class
+            ? caption
+            : $"{caption}\nmap: {image.Explained.Name} {Percent.Any(image.Explained.Probability)}";
+    }
+}
