@@ -50,10 +50,25 @@ internal static class DataCommand
             {
                 if (!interactive) return;
                 string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
-                Console.Write($"\r  {p.File,-26} {size}{(p.Attempt > 1 ? $" (attempt {p.Attempt})" : "")}\u001b[K");
+                string attempt = p.Attempt > 1 ? $" (attempt {p.Attempt} of {DataDownload.Attempts})" : "";
+                string waiting = p.Waiting > TimeSpan.Zero ? $" - no data for {p.Waiting.TotalSeconds:F0} s (gives up at {DataDownload.Describe(p.StallLimit)})" : "";
+                Console.Write($"\r  {p.File,-26} {size}{attempt}{waiting}\u001b[K");
             });
-            var files = await DataDownload.RunAsync(parsed.GetValue(to)!, parsed.GetValue(mirror)!, progress, cancellation);
-            if (interactive) Console.Write("\r\u001b[K");
+            IReadOnlyList<DownloadedFile> files;
+            try
+            {
+                files = await DataDownload.RunAsync(parsed.GetValue(to)!, parsed.GetValue(mirror)!, progress, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                if (interactive) Console.Write("\r\u001b[K");
+                Console.Error.WriteLine("fashioncnn: download interrupted; nothing was installed.");
+                return ExitCodes.Interrupted;
+            }
+            finally
+            {
+                if (interactive) Console.Write("\r\u001b[K");
+            }
             foreach (var file in files)
                 Console.WriteLine($"  {(file.AlreadyPresent ? "present " : "fetched ")} {file.Name,-26} sha256 {file.Sha256} ok");
             Console.WriteLine($"Fashion-MNIST is in {CommonOptions.DisplayPath(Path.GetFullPath(parsed.GetValue(to)!))}.");

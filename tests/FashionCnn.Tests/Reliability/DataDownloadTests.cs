@@ -79,7 +79,7 @@ public sealed class DataDownloadTests : IDisposable
     }
 
     private Task<IReadOnlyList<DownloadedFile>> Download(string scenario, string target) =>
-        DataDownload.RunAsync(target, _prefix + scenario + "/", null, CancellationToken.None, retryDelay: TimeSpan.FromMilliseconds(10));
+        DataDownload.RunAsync(target, _prefix + scenario + "/", null, CancellationToken.None, limits: new DownloadLimits { RetryDelay = TimeSpan.FromMilliseconds(10) });
 
     [Fact]
     public async Task Good_files_are_fetched_verified_and_load()
