@@ -41,6 +41,8 @@ public static class OutputFiles
         var kind = FileKinds.Of(full);
         if (kind is not (FileKind.Directory or FileKind.Missing))
             throw new FashionCnnException($"{option} {path}: is {kind.Describe()}, not a folder.");
+        if (kind == FileKind.Missing && new FileInfo(full).LinkTarget is { } target)
+            throw new FashionCnnException($"{option} {path}: a symbolic link to {target}, which does not exist; create that folder or give another.");
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -60,8 +60,13 @@ public static class Predictor
         if (options.Top is < 1 or > 10) throw new FashionCnnException($"--top must be between 1 and 10 (got {options.Top}).");
         if ((options.Index is null) == (options.Files.Count == 0))
             throw new FashionCnnException("give either image files or --index N, not both and not neither.");
+        // Every path first, before libtorch, the model or the data are loaded; the pictures are checked one by one
+        // below, so that one bad picture does not cost the answers for the others.
         string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
         string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
+        InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        if (options.Index is not null) DataDirectory.RequireOption(options.DataDir);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
 

@@ -44,9 +44,12 @@ public static class Benchmark
         if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1)
             throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
         var trainingOptions = new TrainingOptions { BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture }.Validated();
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataDirectory.RequireOption(options.DataDir);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var spec = TrainingModel.Build(trainingOptions).Spec;
         BatchMemory.Require(spec, options.BatchSize, "--batch-size");
+        BatchMemory.RequireInference(spec, options.EvalBatchSize, "--eval-batch-size");
         var (train, validation, _) = TrainingData.Load(options.DataDir, device.Device, limit: null);
         using (train)
         using (validation)
