@@ -66,7 +66,7 @@ catch (Exception e) when (e is RuntimeFailureException or IOException or Unautho
 {
     string details = showTrace || e is RuntimeFailureException ? "" : " (--verbose shows details)";
     string message = e.Message.Split('\n')[0].TrimEnd('.');
-    if (e is OutOfMemoryException) message = $"out of memory ({message}); this machine cannot give the run what it needs";
+    if (e is OutOfMemoryException) message = "out of memory: this machine could not give the run the memory it needed";
     Console.Error.WriteLine($"fashioncnn: {message}{details}.");
     if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.RuntimeFailure;
