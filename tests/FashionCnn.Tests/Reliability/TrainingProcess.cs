@@ -45,6 +45,14 @@ internal sealed class TrainingProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does; false when the process was already gone.</summary>
+    public bool Interrupt() => kill(_process.Id, SigInt) == 0;
+
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public void Kill()
     {
         _process.Kill(); // SIGKILL: no handler runs, nothing is flushed
