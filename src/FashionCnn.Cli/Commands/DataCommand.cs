@@ -46,14 +46,7 @@ internal static class DataCommand
         download.SetAction(async (parsed, cancellation) =>
         {
             bool interactive = !Console.IsOutputRedirected;
-            var progress = new Progress<DownloadProgress>(p =>
-            {
-                if (!interactive) return;
-                string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
-                string attempt = p.Attempt > 1 ? $" (attempt {p.Attempt} of {DataDownload.Attempts})" : "";
-                string waiting = p.Waiting > TimeSpan.Zero ? $" - no data for {p.Waiting.TotalSeconds:F0} s (gives up at {DataDownload.Describe(p.StallLimit)})" : "";
-                Console.Write($"\r  {p.File,-26} {size}{attempt}{waiting}\u001b[K");
-            });
+            var progress = new ProgressLine(interactive);
             IReadOnlyList<DownloadedFile> files;
             try
             {
@@ -61,13 +54,13 @@ internal static class DataCommand
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                if (interactive) Console.Write("\r\u001b[K");
+                progress.End();
                 Console.Error.WriteLine("fashioncnn: download interrupted; nothing was installed.");
                 return ExitCodes.Interrupted;
             }
             finally
             {
-                if (interactive) Console.Write("\r\u001b[K");
+                progress.End();
             }
             foreach (var file in files)
                 Console.WriteLine($"  {(file.AlreadyPresent ? "present " : "fetched ")} {file.Name,-26} sha256 {file.Sha256} ok");
@@ -75,5 +68,34 @@ internal static class DataCommand
             return ExitCodes.Success;
         });
         return download;
+    }
+
+    /// <summary>
+    /// One line on a terminal, redrawn as bytes arrive or a wait grows; reports come from the download's threads and may
+    /// still come after it ended, so they are drawn in order and not at all once the line is cleared.
+    /// </summary>
+    private sealed class ProgressLine(bool interactive) : IProgress<DownloadProgress>
+    {
+        private readonly Lock _gate = new();
+        private bool _ended;
+
+        public void Report(DownloadProgress p)
+        {
+            if (!interactive) return;
+            string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
+            string attempt = p.Attempt > 1 ? $" (attempt {p.Attempt} of {DataDownload.Attempts})" : "";
+            string waiting = p.Waiting > TimeSpan.Zero ? $" - no data for {p.Waiting.TotalSeconds:F0} s (gives up at {DataDownload.Describe(p.StallLimit)})" : "";
+            lock (_gate)
+                if (!_ended) Console.Write($"\r  {p.File,-26} {size}{attempt}{waiting}\u001b[K");
+        }
+
+        public void End()
+        {
+            lock (_gate)
+            {
+                if (interactive && !_ended) Console.Write("\r\u001b[K");
+                _ended = true;
+            }
+        }
     }
 }
