@@ -44,6 +44,7 @@ public class CraftedFileTests(Xunit.Abstractions.ITestOutputHelper output)
         // Class 4: small files and values that asked for unbounded memory.
         ["a .keras whose config.json inflates to 300 MB"] = t => Summary(KerasBomb(t.File("bomb.keras"), forgeDeclaredSize: false), "bomb.keras", "config.json", "8.0 MB"),
         ["a .keras whose config.json says 1 kB and inflates to 300 MB"] = t => Summary(KerasBomb(t.File("forged.keras"), forgeDeclaredSize: true), "forged.keras"),
+        ["a .pt whose tensor storage claims 2 GB"] = t => Summary(PyTorchClaiming2GB(t.File("claims.pt")), "claims.pt", "would inflate to 2049.3 MB", "at most 1024.0 MB"),
         ["a batch no machine holds"] = t => new Crafted(["bench", "--architecture", HugeActivations(t), "--batch-size", "48000", "--device", "cpu"], "--batch-size 48,000", "MB"),
         ["an evaluation batch no machine holds"] = t => new Crafted(["bench", "--architecture", HugeActivations(t), "--batch-size", "1", "--eval-batch-size", "60000", "--device", "cpu"], "--eval-batch-size 60,000"),
         ["--threads 10000"] = _ => new Crafted(["bench", "--threads", "10000", "--device", "cpu"], "--threads", "per core"),
@@ -137,22 +138,37 @@ public class CraftedFileTests(Xunit.Abstractions.ITestOutputHelper output)
             }
             using (var entry = zip.CreateEntry("model.weights.h5").Open()) entry.Write("x"u8);
         }
-        if (forgeDeclaredSize) ForgeUncompressedSize(path, "config.json", 1000);
+        if (forgeDeclaredSize) ForgeUncompressedSize(path, name => name == "config.json", 1000);
         return path;
     }
 
-    /// <summary>Sets an entry's uncompressed size in its central directory record (offset 24) and its local header (offset 22).</summary>
-    private static void ForgeUncompressedSize(string path, string entryName, uint size)
+    /// <summary>
+    /// Sets the uncompressed size of the entries <paramref name="named"/> picks in their central directory records
+    /// (offset 24) and local headers (offset 22).
+    /// </summary>
+    private static void ForgeUncompressedSize(string path, Func<string, bool> named, uint size)
     {
         byte[] zip = File.ReadAllBytes(path);
-        byte[] signature = [(byte)'P', (byte)'K', 1, 2], name = Encoding.ASCII.GetBytes(entryName);
+        byte[] signature = [(byte)'P', (byte)'K', 1, 2];
         for (int i = 0; i + 46 < zip.Length; i++)
         {
-            if (!zip.AsSpan(i, 4).SequenceEqual(signature) || !zip.AsSpan(i + 46, name.Length).SequenceEqual(name)) continue;
+            if (!zip.AsSpan(i, 4).SequenceEqual(signature)) continue;
+            string name = Encoding.UTF8.GetString(zip, i + 46, BitConverter.ToUInt16(zip, i + 28));
+            if (!named(name)) continue;
             BitConverter.TryWriteBytes(zip.AsSpan(i + 24), size);
             BitConverter.TryWriteBytes(zip.AsSpan((int)BitConverter.ToUInt32(zip, i + 42) + 22), size);
         }
         File.WriteAllBytes(path, zip);
+    }
+
+    /// <summary>The book's CNN as a PyTorch .pt whose first tensor's storage claims 2 GB.</summary>
+    private static string PyTorchClaiming2GB(string path)
+    {
+        using var net = new SequentialNet(ModelSpec.Book);
+        var loaded = new LoadedModel(net, FashionCnn.Data.FashionClasses.Names, new Dictionary<string, string>(), "test");
+        FashionCnn.Interop.ModelExport.Write(loaded, FashionCnn.Interop.ExportFormat.Pt, path);
+        ForgeUncompressedSize(path, name => name.EndsWith("/data/0", StringComparison.Ordinal), int.MaxValue);
+        return path;
     }
 
     /// <summary>Conv2D(4096, same) on 28×28: 3.2 million values per image, allowed alone, impossible by the tens of thousands.</summary>
