@@ -94,10 +94,10 @@ public sealed class TrainingRun : IDisposable
         _options = options;
         _device = device;
         _model = model;
-        _lock = ModelDirectoryLock.Acquire(modelDir);
-        RemoveStaleTemporaryFiles(modelDir);
         _files = TrainingFiles.In(modelDir, model.Spec);
         _files.RequireReplaceable();
+        _lock = ModelDirectoryLock.Acquire(modelDir);
+        RemoveStaleTemporaryFiles(modelDir);
 
         _net = new SequentialNet(model.Spec);
         try
