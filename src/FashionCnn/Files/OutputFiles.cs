@@ -46,7 +46,7 @@ public static class OutputFiles
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FashionCnnException($"{option} {path}: cannot create this folder ({e.Message.TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{option} {path}: cannot create this folder ({Reason(e, full, full)}).", e);
         }
         RequireWritable(full, option, path!);
         return full;
@@ -80,7 +80,11 @@ public static class OutputFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FashionCnnException($"{option} {path}: cannot write to {folder} ({e.Message.TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{option} {path}: cannot write to {folder} ({Reason(e, probe, folder)}).", e);
         }
     }
+
+    /// <summary>The file system's reason, without the name of a probe the user never asked for.</summary>
+    private static string Reason(Exception e, string tried, string shown) =>
+        e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(tried, shown).TrimEnd('.');
 }
