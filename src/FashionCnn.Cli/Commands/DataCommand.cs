@@ -46,19 +46,56 @@ internal static class DataCommand
         download.SetAction(async (parsed, cancellation) =>
         {
             bool interactive = !Console.IsOutputRedirected;
-            var progress = new Progress<DownloadProgress>(p =>
+            var progress = new ProgressLine(interactive);
+            IReadOnlyList<DownloadedFile> files;
+            try
             {
-                if (!interactive) return;
-                string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
-                Console.Write($"\r  {p.File,-26} {size}{(p.Attempt > 1 ? $" (attempt {p.Attempt})" : "")}\u001b[K");
-            });
-            var files = await DataDownload.RunAsync(parsed.GetValue(to)!, parsed.GetValue(mirror)!, progress, cancellation);
-            if (interactive) Console.Write("\r\u001b[K");
+                files = await DataDownload.RunAsync(parsed.GetValue(to)!, parsed.GetValue(mirror)!, progress, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                progress.End();
+                Console.Error.WriteLine("fashioncnn: download interrupted; nothing was installed.");
+                return ExitCodes.Interrupted;
+            }
+            finally
+            {
+                progress.End();
+            }
             foreach (var file in files)
                 Console.WriteLine($"  {(file.AlreadyPresent ? "present " : "fetched ")} {file.Name,-26} sha256 {file.Sha256} ok");
             Console.WriteLine($"Fashion-MNIST is in {CommonOptions.DisplayPath(Path.GetFullPath(parsed.GetValue(to)!))}.");
             return ExitCodes.Success;
         });
         return download;
+    }
+
+    /// <summary>
+    /// One line on a terminal, redrawn as bytes arrive or a wait grows; reports come from the download's threads and may
+    /// still come after it ended, so they are drawn in order and not at all once the line is cleared.
+    /// </summary>
+    private sealed class ProgressLine(bool interactive) : IProgress<DownloadProgress>
+    {
+        private readonly Lock _gate = new();
+        private bool _ended;
+
+        public void Report(DownloadProgress p)
+        {
+            if (!interactive) return;
+            string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
+            string attempt = p.Attempt > 1 ? $" (attempt {p.Attempt} of {DataDownload.Attempts})" : "";
+            string waiting = p.Waiting > TimeSpan.Zero ? $" - no data for {p.Waiting.TotalSeconds:F0} s (gives up at {DataDownload.Describe(p.StallLimit)})" : "";
+            lock (_gate)
+                if (!_ended) Console.Write($"\r  {p.File,-26} {size}{attempt}{waiting}\u001b[K");
+        }
+
+        public void End()
+        {
+            lock (_gate)
+            {
+                if (interactive && !_ended) Console.Write("\r\u001b[K");
+                _ended = true;
+            }
+        }
     }
 }

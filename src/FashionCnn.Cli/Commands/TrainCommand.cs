@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using FashionCnn.Model;
 using FashionCnn.Optimizers;
 using FashionCnn.Training;
@@ -9,9 +8,6 @@ namespace FashionCnn.Cli.Commands;
 /// <summary><c>fashioncnn train</c>: Keras' model.fit with ModelCheckpoint and EarlyStopping, for any Sequential.</summary>
 internal static class TrainCommand
 {
-    /// <summary>Exit code after Ctrl+C, as a shell reports a process ended by SIGINT (128 + 2).</summary>
-    public const int Interrupted = 130;
-
     public static Command Create()
     {
         var defaults = new TrainingOptions();
@@ -104,30 +100,12 @@ internal static class TrainCommand
 
     private static int Run(TrainingOptions options)
     {
-        using var cancellation = new CancellationTokenSource();
-        // Ctrl+C and SIGTERM finish the current step, keep the best checkpoint and write the history.
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            cancellation.Cancel();
-        });
-        try
-        {
-            var progress = new KerasProgressBar(Console.Out, interactive: !Console.IsOutputRedirected);
-            var result = TrainingRun.Execute(options, progress, cancellation.Token);
-            PrintSummary(result, options);
-            return result.Interrupted || cancellation.IsCancellationRequested ? Interrupted : ExitCodes.Success;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var interruption = TrainingInterruption.Register();
+        var progress = new KerasProgressBar(Console.Out, interactive: !Console.IsOutputRedirected);
+        var result = TrainingRun.Execute(options, progress, interruption.Token);
+        interruption.RunRecorded(result);
+        PrintSummary(result, options);
+        return interruption.ExitCode();
     }
 
     private static void PrintSummary(TrainingResult result, TrainingOptions options)

@@ -1,3 +1,5 @@
+using FashionCnn.Files;
+
 namespace FashionCnn.Data;
 
 /// <summary>Where the Fashion-MNIST files were found, and which rule found them.</summary>
@@ -20,14 +22,10 @@ public static class DataDirectory
     public static DataLocation Locate(string? dataDirOption, string? environmentValue, string currentDirectory)
     {
         // An explicit choice is never second-guessed: if it is wrong, say so rather than quietly use other data.
-        if (!string.IsNullOrEmpty(dataDirOption))
-            return HasData(dataDirOption)
-                ? new DataLocation(Path.GetFullPath(dataDirOption), "--data-dir")
-                : throw new FashionCnnException($"--data-dir {dataDirOption}: {Missing(dataDirOption)}");
+        if (dataDirOption is not null)
+            return Require(dataDirOption, "--data-dir", "--data-dir");
         if (!string.IsNullOrEmpty(environmentValue))
-            return HasData(environmentValue)
-                ? new DataLocation(Path.GetFullPath(environmentValue), $"${EnvironmentVariable}")
-                : throw new FashionCnnException($"${EnvironmentVariable}={environmentValue}: {Missing(environmentValue)}");
+            return Require(environmentValue, $"${EnvironmentVariable}={environmentValue}", $"${EnvironmentVariable}");
 
         string repository = Path.Combine(currentDirectory, RepositoryFolder);
         if (HasData(repository)) return new DataLocation(repository, "./" + RepositoryFolder);
@@ -37,11 +35,34 @@ public static class DataDirectory
             $"Fashion-MNIST not found: looked in --data-dir (not given), ${EnvironmentVariable} (not set), {repository} and {DebianFolder}.");
     }
 
+    /// <summary>
+    /// Checks a --data-dir the user gave, before anything slow runs: an empty path, a file, a pipe or a missing
+    /// folder is one sentence naming the option. Nothing when the option was not given.
+    /// </summary>
+    public static void RequireOption(string? dataDirOption)
+    {
+        if (dataDirOption is not null) Require(dataDirOption, "--data-dir", "--data-dir");
+    }
+
+    private static DataLocation Require(string directory, string named, string source)
+    {
+        PathText.RequireUsable(directory, named);
+        var kind = FileKinds.Of(directory);
+        if (kind == FileKind.Missing)
+            throw new FashionCnnException(new FileInfo(directory).LinkTarget is { } target
+                ? $"{named} {directory}: a symbolic link to {target}, which does not exist."
+                : $"{named} {directory}: no such folder.");
+        if (kind != FileKind.Directory)
+            throw new FashionCnnException($"{named} {directory}: is {kind.Describe()}, not a folder.");
+        if (!HasData(directory))
+            throw new FashionCnnException($"{named} {directory}: {Missing(directory)}");
+        return new DataLocation(Path.GetFullPath(directory), source);
+    }
+
     private static bool HasData(string directory) =>
         Directory.Exists(directory) && FashionMnist.FileNames.All(name =>
             File.Exists(Path.Combine(directory, name)) || File.Exists(Path.Combine(directory, name + ".gz")));
 
-    private static string Missing(string directory) => Directory.Exists(directory)
-        ? $"the folder lacks {string.Join(", ", FashionMnist.FileNames.Where(n => !File.Exists(Path.Combine(directory, n)) && !File.Exists(Path.Combine(directory, n + ".gz"))))} (.gz or not)."
-        : "no such folder.";
+    private static string Missing(string directory) =>
+        $"the folder lacks {string.Join(", ", FashionMnist.FileNames.Where(n => !File.Exists(Path.Combine(directory, n)) && !File.Exists(Path.Combine(directory, n + ".gz"))))} (.gz or not).";
 }

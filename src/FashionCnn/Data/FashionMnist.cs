@@ -1,3 +1,5 @@
+using FashionCnn.Files;
+
 namespace FashionCnn.Data;
 
 /// <summary>How one of the four files checked out against the published Fashion-MNIST release.</summary>
@@ -21,6 +23,9 @@ public sealed record FashionMnist(string Directory, LabeledImages Train, Labeled
     };
 
     public static readonly IReadOnlyList<string> FileNames = [TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile];
+
+    /// <summary>How errors name a data file: it comes from --data-dir, $FASHIONCNN_DATA or a default folder.</summary>
+    public const string DataFileOption = "data file";
 
     /// <summary>
     /// Reads the four files from <paramref name="directory"/> (each as <c>name</c> or <c>name.gz</c>) and checks
@@ -68,12 +73,13 @@ public sealed record FashionMnist(string Directory, LabeledImages Train, Labeled
         return new LabeledImages(images.Data, labels.Data);
     }
 
+    /// <summary>The file as <c>name</c> or <c>name.gz</c>; whatever stands there must be a regular file (a pipe would block the read forever).</summary>
     private static string FindFile(string directory, string name)
     {
         foreach (var candidate in new[] { name, name + ".gz" })
         {
             string path = System.IO.Path.Combine(directory, candidate);
-            if (File.Exists(path)) return path;
+            if (FileKinds.Of(path) != FileKind.Missing) return InputFiles.Require(path, DataFileOption).FullName;
         }
         throw new FashionCnnException($"{name}: neither {name} nor {name}.gz is in {directory}.");
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using FashionCnn.Files;
 
 namespace FashionCnn.Data;
 
@@ -33,7 +34,8 @@ public static class IdxFile
         string name = System.IO.Path.GetFileName(path);
         try
         {
-            using var file = File.OpenRead(path);
+            // Checked before opening: a pipe would block forever, a device never end.
+            using var file = InputFiles.OpenRead(path, FashionMnist.DataFileOption);
             bool gzip = file.Length >= 2 && file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
             file.Position = 0;
             using Stream source = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;

@@ -41,10 +41,12 @@ public static class OutputFiles
         var kind = FileKinds.Of(full);
         if (kind is not (FileKind.Directory or FileKind.Missing))
             throw new FashionCnnException($"{option} {path}: is {kind.Describe()}, not a folder.");
+        if (kind == FileKind.Missing && new FileInfo(full).LinkTarget is { } target)
+            throw new FashionCnnException($"{option} {path}: a symbolic link to {target}, which does not exist; create that folder or give another.");
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FashionCnnException($"{option} {path}: cannot create this folder ({e.Message.TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{option} {path}: cannot create this folder ({Reason(e, full, full)}).", e);
         }
         RequireWritable(full, option, path!);
         return full;
@@ -78,7 +80,11 @@ public static class OutputFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FashionCnnException($"{option} {path}: cannot write to {folder} ({e.Message.TrimEnd('.')}).", e);
+            throw new FashionCnnException($"{option} {path}: cannot write to {folder} ({Reason(e, probe, folder)}).", e);
         }
     }
+
+    /// <summary>The file system's reason, without the name of a probe the user never asked for.</summary>
+    private static string Reason(Exception e, string tried, string shown) =>
+        e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(tried, shown).TrimEnd('.');
 }

@@ -115,7 +115,8 @@ public static class KerasModelFile
     {
         if (entry.Length > limit)
             throw new FashionCnnException($"{name}: {entry.FullName} would inflate to {InputFiles.Size(entry.Length)}; a Keras {entry.FullName} is at most {InputFiles.Size(limit)}.");
-        var buffer = new MemoryStream((int)Math.Min(entry.Length, limit));
+        // The declared size is a claim of the file: it bounds the read, but memory is only taken as bytes arrive.
+        var buffer = new MemoryStream((int)Math.Min(entry.Length, 1 << 20));
         using (var stream = entry.Open())
         {
             var chunk = new byte[81920];

@@ -7,13 +7,16 @@ namespace FashionCnn.Interop;
 /// meets bytes it cannot make sense of throws from its own code, with whatever exception type it likes (PureHDF
 /// throws plain <see cref="Exception"/> for a missing part); that is the file's fault and becomes one sentence
 /// naming the file. An exception thrown by this tool's own code is a bug and keeps its stack trace.
+/// Out of memory follows the same rule, by where it was thrown: a parser that cannot allocate what a size field of
+/// the file asked for (a forged field the size checks before it could not see) refuses the file; memory running out
+/// in this tool's own code is the machine's failure (exit 1 in the command line).
 /// </summary>
 internal static class ParserFailure
 {
-    /// <summary>Whether <paramref name="e"/> was thrown inside one of <paramref name="parsers"/> (or is the runtime refusing an allocation a forged size asked for).</summary>
+    /// <summary>Whether <paramref name="e"/> was thrown inside one of <paramref name="parsers"/>, or is the malformed-data exception they share.</summary>
     public static bool IsFrom(Exception e, params Assembly[] parsers)
     {
-        if (e is InvalidDataException or OutOfMemoryException) return true;
+        if (e is InvalidDataException) return true;
         var thrower = e.TargetSite?.DeclaringType?.Assembly;
         if (thrower is null) return false;
         // A BCL method called by the parser (a stream read, an array copy) throws on its behalf: look one frame up.

@@ -12,12 +12,25 @@ namespace FashionCnn.Interop;
 /// </summary>
 public static class PyTorchStateDict
 {
+    /// <summary>
+    /// What the zip's entries may declare in all: the state_dict of the largest model this tool builds is 400 MB. The
+    /// zip reader inflates an entry no further than its declared size, so this bounds the memory a file can take.
+    /// </summary>
+    private const long MaxBytes = 1L << 30;
+
     public static IReadOnlyList<NamedTensor> Read(string path)
     {
         string name = Path.GetFileName(path);
         System.Collections.Hashtable table;
         try
         {
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+            {
+                long declared = zip.Entries.Sum(e => e.Length);
+                if (declared > MaxBytes)
+                    throw new FashionCnnException(
+                        $"{name}: its entries would inflate to {Files.InputFiles.Size(declared)}; a PyTorch state_dict this tool reads is at most {Files.InputFiles.Size(MaxBytes)}.");
+            }
             table = PyTorchUnpickler.UnpickleStateDict(path);
         }
         catch (Exception e) when (ParserFailure.IsFrom(e, typeof(PyTorchUnpickler).Assembly, typeof(Razorvine.Pickle.Unpickler).Assembly,

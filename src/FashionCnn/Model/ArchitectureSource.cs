@@ -38,14 +38,26 @@ public static class ArchitectureSource
     public static ModelSpec? TryReadConfig(string source)
     {
         if (BundledJson(source) is { } json) return KerasModelConfig.Parse(json, source);
-        if (!File.Exists(source) && !Directory.Exists(source))
-            throw new FashionCnnException(
-                $"--architecture {source}: neither a bundled architecture ({string.Join(", ", Bundled.Select(b => b.Name))}) nor an existing file.");
+        RequireOption(source, "--architecture");
         // A JSON config starts with '{' (after white space or a byte-order mark); model files start with binary signatures.
         byte[] head = InputFiles.ReadHead(source, 64, "--architecture");
         int first = Array.FindIndex(head, b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF));
         if (first < 0 || head[first] != (byte)'{') return null;
         return KerasModelConfig.Parse(InputFiles.ReadText(source, KerasJsonLimit, "--architecture").TrimStart('\uFEFF'), Path.GetFileName(source));
+    }
+
+    /// <summary>
+    /// Checks an architecture option without reading it: null (not given) or a bundled name pass; anything else must
+    /// name a regular file, checked for its kind before anything opens it.
+    /// </summary>
+    public static void RequireOption(string? source, string option)
+    {
+        if (source is null || Bundled.Any(b => b.Name == source)) return;
+        PathText.RequireUsable(source, option);
+        if (FileKinds.Of(source) == FileKind.Missing && new FileInfo(source).LinkTarget is null)
+            throw new FashionCnnException(
+                $"{option} {source}: neither a bundled architecture ({string.Join(", ", Bundled.Select(b => b.Name))}) nor an existing file.");
+        InputFiles.Require(source, option);
     }
 
     /// <summary>A Keras model config is kilobytes (the book's CNN: 6 KB); a "config" a thousand times larger is not one.</summary>

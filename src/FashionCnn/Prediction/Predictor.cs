@@ -60,8 +60,16 @@ public static class Predictor
         if (options.Top is < 1 or > 10) throw new FashionCnnException($"--top must be between 1 and 10 (got {options.Top}).");
         if ((options.Index is null) == (options.Files.Count == 0))
             throw new FashionCnnException("give either image files or --index N, not both and not neither.");
+        // Every path first, before libtorch, the model or the data are loaded. A picture that is not a usable file
+        // costs only its own answer; when no picture is usable there is nothing to load the model for.
+        var refused = options.Files.Select(Refusal).ToList();
+        if (options.Index is null && refused.All(r => r is not null))
+            return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
         string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
         string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
+        InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        if (options.Index is not null) DataDirectory.RequireOption(options.DataDir);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
 
@@ -73,8 +81,14 @@ public static class Predictor
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, net, model.ClassNames, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));
         }
-        foreach (string file in options.Files)
+        for (int i = 0; i < options.Files.Count; i++)
         {
+            string file = options.Files[i];
+            if (refused[i] is { } reason)
+            {
+                outcomes.Add(Failed(file, reason));
+                continue;
+            }
             try
             {
                 var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
@@ -83,11 +97,27 @@ public static class Predictor
             catch (FashionCnnException e)
             {
                 // One bad picture must not cost the user the answers for the others.
-                outcomes.Add(new PredictionOutcome(file, [], [], null, null, e.Message, []));
+                outcomes.Add(Failed(file, e.Message));
             }
         }
         return WritePictures(outcomes, model.ClassNames, chart, seenPng);
     }
+
+    /// <summary>Why a picture's path cannot be read (empty, missing, a folder, a pipe, a device), or null when it names a file.</summary>
+    private static string? Refusal(string file)
+    {
+        try
+        {
+            InputFiles.Require(file, "image");
+            return null;
+        }
+        catch (FashionCnnException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static PredictionOutcome Failed(string file, string reason) => new(file, [], [], null, null, reason, []);
 
     /// <summary>The bar chart and the network's view of each usable input, numbered when there are several.</summary>
     private static List<PredictionOutcome> WritePictures(List<PredictionOutcome> outcomes, IReadOnlyList<string> names, string? chart, string? seenPng)

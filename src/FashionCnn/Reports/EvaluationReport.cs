@@ -1,6 +1,7 @@
 using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
+using FashionCnn.Model;
 using FashionCnn.Plotting;
 using FashionCnn.Training;
 
@@ -59,14 +60,21 @@ public sealed record EvaluationReport(
     {
         if (options.BatchSize is < 1 or > Evaluation.MaxBatchSize)
             throw new FashionCnnException($"--batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.BatchSize}).");
+        // Every path first, before libtorch, the model or the data are loaded.
         InputFiles.Require(options.ModelPath, "--model");
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataDirectory.RequireOption(options.DataDir);
         string outDir = options.OutDir is null
             ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
+        var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
+        OutputFiles.RequireFile(files.ConfusionMatrix, "--out");
+        OutputFiles.RequireFile(files.Misclassified, "--out");
+        var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
         net.Precision = options.Precision;
+        BatchMemory.RequireInference(net.Spec, options.BatchSize, "--batch-size");
         var images = BookSplits.Load(options.DataDir)[options.Split];
         using var data = new DeviceDataset(images, device.Device);
 
@@ -74,7 +82,6 @@ public sealed record EvaluationReport(
         var predictions = result.Predictions!;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
-        var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
         string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");

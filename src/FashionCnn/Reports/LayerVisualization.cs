@@ -61,6 +61,10 @@ public static class LayerVisualization
             throw new FashionCnnException($"--vmin and --vmax must be finite numbers (got {options.VMin} and {options.VMax}).");
         if (options.VMin >= options.VMax)
             throw new FashionCnnException($"--vmin ({options.VMin}) must be below --vmax ({options.VMax}).");
+        // Every path first, before libtorch, the model or the data are loaded.
+        InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataDirectory.RequireOption(options.DataDir);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         string modelName = Path.GetFileName(options.ModelPath);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);

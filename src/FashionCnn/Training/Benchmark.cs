@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FashionCnn.Data;
 using FashionCnn.Model;
 using TorchSharp;
 
@@ -64,9 +65,12 @@ public static class Benchmark
         {
             BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
         }.Validated();
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataDirectory.RequireOption(options.DataDir);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(trainingOptions);
         BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
+        BatchMemory.RequireInference(model.Spec, options.EvalBatchSize, "--eval-batch-size");
         var (train, validation, _) = TrainingData.Load(options.DataDir, device.Device, limit: null);
         using (train)
         using (validation)

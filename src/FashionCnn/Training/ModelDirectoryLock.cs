@@ -1,3 +1,5 @@
+using FashionCnn.Files;
+
 namespace FashionCnn.Training;
 
 /// <summary>
@@ -18,6 +20,10 @@ public sealed class ModelDirectoryLock : IDisposable
     {
         Directory.CreateDirectory(modelDir);
         string lockPath = Path.Combine(modelDir, LockName), pidPath = Path.Combine(modelDir, PidName);
+        // Opening a pipe in the lock's place would block forever.
+        foreach (string path in new[] { lockPath, pidPath })
+            if (FileKinds.Of(path) is not (FileKind.Regular or FileKind.Missing) and var kind)
+                throw new FashionCnnException($"--model-dir {modelDir}: {Path.GetFileName(path)} there is {kind.Describe()}, not this tool's lock file; remove it.");
         try
         {
             var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

@@ -18,6 +18,16 @@ public sealed record TrainingFiles(
         Path.Combine(directory, "run.json"),
         Path.Combine(directory, ResumeFile.FileName));
 
+    /// <summary>
+    /// Checks, before a run starts, that each file can be written: missing or a regular file (a folder or a pipe
+    /// named history.json would otherwise stop the run after its first epoch).
+    /// </summary>
+    public void RequireReplaceable()
+    {
+        foreach (string path in new[] { Checkpoint, HistoryJson, HistoryCsv, LossPlot, AccuracyPlot, RunRecord, ResumeState })
+            Files.OutputFiles.RequireFile(path, "--model-dir");
+    }
+
     /// <summary>Each file that exists, with what it is, in the order a user reads them.</summary>
     public IReadOnlyList<(string What, string Path)> Existing() =>
         new (string What, string Path)[]

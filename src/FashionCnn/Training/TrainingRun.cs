@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
@@ -46,34 +47,57 @@ public sealed class TrainingRun : IDisposable
     private DeviceDataset? _train, _validation;
     private DataSummary? _data;
     private NamedTensor[]? _bestWeights;
+    private ResumePoint? _resumePoint;
     private int _firstEpoch;
     private bool _interrupted, _restored;
 
+    /// <summary>
+    /// Runs the whole fit. Cancelling <paramref name="cancellation"/> (Ctrl+C) at any moment before the run record is
+    /// written stops at the end of the current step and records the run as interrupted.
+    /// </summary>
     public static TrainingResult Execute(TrainingOptions options, ITrainingProgress progress, CancellationToken cancellation)
     {
         options = options.Validated();
+        // Every path first, in a millisecond, before libtorch, a model or the data are loaded.
+        string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
+        DataDirectory.RequireOption(options.DataDir);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(options);
-        using var run = new TrainingRun(options, device, model);
+        using var run = new TrainingRun(options, modelDir, device, model);
+        run.ReadResumePoint();
         run.LoadData();
         run.ResumeIfAsked();
         run.Announce(progress);
         run.FitEpochs(progress, cancellation);
         run.RestoreBestWeights();
         run.WriteHistoryAndPlots();
-        if (cancellation.IsCancellationRequested) run._interrupted = true;
-        return run.Finish();
+        return run.Finish(cancellation);
     }
 
-    private TrainingRun(TrainingOptions options, ComputeDevice device, TrainingModel model)
+    /// <summary>
+    /// Marks a run's record interrupted after the run wrote it: for an interrupt that came while the finished run was
+    /// on its way out, so that the record and the exit code agree.
+    /// </summary>
+    public static void RecordInterruption(TrainingFiles files)
+    {
+        if (FileKinds.Of(files.RunRecord) != FileKind.Regular) return;
+        var record = JsonFormat.ParseStrict(File.ReadAllText(files.RunRecord)) as System.Text.Json.Nodes.JsonObject
+            ?? throw new InvalidOperationException($"{files.RunRecord} is not the JSON object this run wrote");
+        record["interrupted"] = true;
+        AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
+    }
+
+    private TrainingRun(TrainingOptions options, string modelDir, ComputeDevice device, TrainingModel model)
     {
         _options = options;
         _device = device;
         _model = model;
-        string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
+        _files = TrainingFiles.In(modelDir, model.Spec);
+        _files.RequireReplaceable();
         _lock = ModelDirectoryLock.Acquire(modelDir);
         RemoveStaleTemporaryFiles(modelDir);
-        _files = TrainingFiles.In(modelDir, model.Spec);
 
         _net = new SequentialNet(model.Spec);
         try
@@ -102,10 +126,15 @@ public sealed class TrainingRun : IDisposable
         (_train, _validation, _data) = (train, validation, data);
     }
 
+    /// <summary>The resume file, read and checked before the data is loaded, so a bad one is refused at once.</summary>
+    private void ReadResumePoint()
+    {
+        if (_options.Resume) _resumePoint = ResumeFile.Load(_files.ResumeState);
+    }
+
     private void ResumeIfAsked()
     {
-        if (!_options.Resume) return;
-        var point = ResumeFile.Load(_files.ResumeState);
+        if (_resumePoint is not { } point) return;
         var state = point.State;
         RequireSameRun(state);
         Checkpoint.LoadWeights(_net, point.Weights, ResumeFile.FileName);
@@ -201,8 +230,10 @@ public sealed class TrainingRun : IDisposable
         TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot);
     }
 
-    private TrainingResult Finish()
+    /// <summary>The result and the run record, which is written last: a cancellation up to this moment counts as an interrupt.</summary>
+    private TrainingResult Finish(CancellationToken cancellation)
     {
+        if (cancellation.IsCancellationRequested) _interrupted = true;
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
         int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,

@@ -255,6 +255,13 @@ internal sealed class KerasTestModel
         ["activation"] = activation, ["use_bias"] = true,
     };
 
+    /// <summary>Stores variable <paramref name="index"/> of <paramref name="layer"/> with another shape of the same size, as a forged file would.</summary>
+    public void Reshape(string layer, int index, int[] shape)
+    {
+        if (shape.Aggregate(1, (a, b) => a * b) != Variables[layer][index].Length) throw new ArgumentException("a reshape keeps the size", nameof(shape));
+        _shapes[layer][index] = shape;
+    }
+
     private void AddVariables(string layer, int[] kernelShape, int[] biasShape, double spread = 0.5)
     {
         Variables[layer] = [RandomValues(kernelShape.Aggregate(1, (a, b) => a * b), spread), RandomValues(biasShape[0], 0.2)];

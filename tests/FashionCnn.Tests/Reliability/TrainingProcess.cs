@@ -45,6 +45,22 @@ internal sealed class TrainingProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends SIGINT, as Ctrl+C in a terminal does; false when the process had already ended (a process that has exited
+    /// but is not yet reaped still accepts the signal, so its state is looked at first).
+    /// </summary>
+    public bool Interrupt()
+    {
+        string stat = $"/proc/{_process.Id}/stat";
+        if (File.Exists(stat) && File.ReadAllText(stat).Split(") ")[^1].StartsWith('Z')) return false;
+        return kill(_process.Id, SigInt) == 0;
+    }
+
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public void Kill()
     {
         _process.Kill(); // SIGKILL: no handler runs, nothing is flushed

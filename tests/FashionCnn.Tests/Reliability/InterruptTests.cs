@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+
+namespace FashionCnn.Tests.Reliability;
+
+/// <summary>
+/// Ctrl+C at each phase of an epoch's end: writing the history and the resume state between epochs, and at the end of
+/// the run restoring the best weights, drawing the plots, writing the run record and printing the summary. Every time
+/// the process ends with 130 and its run.json says it was interrupted. (A busy machine only makes each phase longer,
+/// so these run beside other tests.)
+/// </summary>
+public class InterruptTests
+{
+    /// <summary>
+    /// After the line with the first or the last epoch's val_accuracy, or after the summary's last line (when the run has
+    /// written its record and the process is on its way out), and <paramref name="delayMs"/> later, comes Ctrl+C.
+    /// </summary>
+    [Theory]
+    [InlineData("val_accuracy", 1, 0)]
+    [InlineData("val_accuracy", 1, 100)]
+    [InlineData("val_accuracy", 2, 0)]
+    [InlineData("val_accuracy", 2, 50)]
+    [InlineData("val_accuracy", 2, 100)]
+    [InlineData("resume state", 1, 0)]
+    public void Ctrl_c_at_the_end_of_an_epoch_is_exit_130_and_recorded(string line, int count, int delayMs)
+    {
+        using var temp = new TempFolder();
+        using var run = new TrainingProcess("--limit", "64", "--epochs", "2", "--patience", "0", "--seed", "3", "--model-dir", temp.Path);
+        run.WaitFor(line, count);
+        Thread.Sleep(delayMs);
+
+        Assert.True(run.Interrupt(), $"the run had ended before Ctrl+C, {delayMs} ms after '{line}' #{count}:\n{run.Stdout}");
+        int exitCode = run.WaitForExit();
+
+        Assert.True(exitCode == 130, $"exit {exitCode} for Ctrl+C {delayMs} ms after '{line}' #{count}:\n{run.Stdout}\n{run.Stderr}");
+        var record = JsonNode.Parse(File.ReadAllText(Path.Combine(temp.Path, "run.json")))!;
+        Assert.True(record["interrupted"]?.GetValue<bool>() == true, $"run.json: {record.ToJsonString()}");
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+}
