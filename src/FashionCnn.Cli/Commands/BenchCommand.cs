@@ -16,11 +16,14 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
             .Between(1, Training.Evaluation.MaxBatchSize);
+        var engine = CommonOptions.Choice("--engine",
+            "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
+            "torchsharp", "torchsharp", "onnxruntime");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var dataDir = CommonOptions.DataDir();
         var command = new Command("bench", "Measure training throughput, evaluation throughput, time to the first step and peak memory, with the real training code.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, engine, json, dataDir,
         };
         command.SetAction(parsed =>
         {
@@ -33,6 +36,7 @@ internal static class BenchCommand
                 Threads = parsed.GetValue(threads),
                 Device = parsed.GetValue(device)!,
                 DataDir = parsed.GetValue(dataDir),
+                Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
             });
             if (parsed.GetValue(json))
             {
@@ -47,6 +51,15 @@ internal static class BenchCommand
                     threads = r.Threads,
                     batch_size = r.BatchSize,
                     steps = r.Steps,
+                    engines = r.Engines is not { } e ? null : new
+                    {
+                        torchsharp_eval_samples_per_s = Math.Round(e.TorchSharpSamplesPerSecond, 1),
+                        onnxruntime_eval_samples_per_s = Math.Round(e.OnnxRuntimeSamplesPerSecond, 1),
+                        onnxruntime_speedup = Math.Round(e.OnnxRuntimeSpeedup, 3),
+                        onnx_export_ms = Math.Round(e.ExportMilliseconds, 1),
+                        onnx_bytes = e.OnnxBytes,
+                        rounds = e.Rounds,
+                    },
                 }));
                 return ExitCodes.Success;
             }
@@ -55,6 +68,13 @@ internal static class BenchCommand
             Console.WriteLine($"evaluation      {r.EvalSamplesPerSecond,8:F0} samples/s   (12,000 validation images)");
             Console.WriteLine($"first step      {r.FirstStepMilliseconds,8:F0} ms after process start");
             Console.WriteLine($"peak memory     {r.PeakResidentMegabytes,8:F0} MB resident");
+            if (r.Engines is { } engines)
+            {
+                Console.WriteLine($"inference, the path of evaluate (median of {engines.Rounds} alternating rounds of 12,000 images):");
+                Console.WriteLine($"  torchsharp    {engines.TorchSharpSamplesPerSecond,8:F0} samples/s");
+                Console.WriteLine($"  onnxruntime   {engines.OnnxRuntimeSamplesPerSecond,8:F0} samples/s   {engines.OnnxRuntimeSpeedup:F2}× TorchSharp's");
+                Console.WriteLine($"  onnx export   {engines.ExportMilliseconds,8:F0} ms, {engines.OnnxBytes / 1024.0:F0} kB");
+            }
             return ExitCodes.Success;
         });
         return command;

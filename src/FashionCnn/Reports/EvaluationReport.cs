@@ -1,5 +1,6 @@
 using FashionCnn.Data;
 using FashionCnn.Files;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Plotting;
 using FashionCnn.Training;
@@ -9,7 +10,7 @@ namespace FashionCnn.Reports;
 /// <summary>What <c>fashioncnn evaluate</c> is asked to do.</summary>
 public sealed record EvaluateOptions
 {
-    /// <summary>Any model file the loader reads; by default the checkpoint that <c>train</c> writes.</summary>
+    /// <summary>Any model file the loader reads, or an ONNX file; by default the checkpoint that <c>train</c> writes.</summary>
     public string ModelPath { get; init; } = Path.Combine("models", Checkpoints.Checkpoint.FileName);
 
     /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
@@ -57,16 +58,14 @@ public sealed record EvaluationReport(
         if (options.BatchSize is < 1 or > Evaluation.MaxBatchSize)
             throw new FashionCnnException($"--batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.BatchSize}).");
         InputFiles.Require(options.ModelPath, "--model");
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
         string outDir = options.OutDir is null
             ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
-        using var net = model.Net;
+        using var model = Classifier.Open(options.ModelPath,
+            new ClassifierOptions { Architecture = options.Architecture, Device = options.Device, Threads = options.Threads });
         var images = BookSplits.Load(options.DataDir)[options.Split];
-        using var data = new DeviceDataset(images, device.Device);
 
-        var result = Evaluation.Run(net, data, options.BatchSize, keepPredictions: true);
+        var result = ClassifierEvaluation.Run(model, images, options.BatchSize);
         var predictions = result.Predictions!;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
