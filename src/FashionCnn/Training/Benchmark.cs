@@ -115,7 +115,7 @@ public static class Benchmark
         var clock = Stopwatch.StartNew();
         byte[] onnx = OnnxExport.ToBytes(model, source: null);
         double exportMilliseconds = clock.Elapsed.TotalMilliseconds;
-        // Not disposed: the net is the run's, which disposes it.
+        // Not disposed: the net is the run's, which disposes it. The classifier puts it in eval mode, as evaluate has it.
         var torchSharp = new TorchSharpClassifier(model, device.Device);
         using var onnxRuntime = OnnxRuntimeClassifier.FromBytes(onnx, "bench.onnx", options.Threads);
         double SamplesPerSecond(IClassifier classifier)
