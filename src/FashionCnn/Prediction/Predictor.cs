@@ -59,7 +59,7 @@ public static class Predictor
             throw new FashionCnnException("give either image files or --index N, not both and not neither.");
         string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
         string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
-        // A few images: the CPU, as before there was a choice, rather than starting CUDA for them.
+        // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
         using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Device = "cpu" });
 
         var outcomes = new List<PredictionOutcome>();
