@@ -1,3 +1,5 @@
+using FashionCnn.Data;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Onnx;
 using FashionCnn.Tests.Interop;
@@ -76,5 +78,24 @@ public class OnnxParityTests
             for (int k = 0; k < logits.Length; k++)
                 Assert.Equal(Math.Exp(logits[k] - max) / sum, actual[n * logits.Length + k], 5);
         }
+    }
+
+    [Fact]
+    public void The_exported_books_model_evaluates_in_onnx_runtime_to_the_torchsharp_paths_numbers()
+    {
+        using var temp = new TempFolder();
+        var validation = BookSplits.Load(TestPaths.DataDirectory).Validation;
+        var model = ModelFile.Load(OnnxTestModels.BookModel);
+        ModelExport.Write(model, ExportFormat.Onnx, temp.File("book.onnx"));
+
+        using var torchSharp = new TorchSharpClassifier(model, TorchSharp.torch.CPU);
+        using var onnxRuntime = OnnxRuntimeClassifier.Open(temp.File("book.onnx"), threads: 2);
+        var expected = ClassifierEvaluation.Run(torchSharp, validation);
+        var actual = ClassifierEvaluation.Run(onnxRuntime, validation);
+
+        Assert.Equal(11065, expected.Correct); // what the book printed
+        Assert.Equal(expected.Correct, actual.Correct);
+        Assert.Equal(expected.Loss, actual.Loss, 1e-4);
+        Assert.Equal(expected.Predictions!.Predicted, actual.Predictions!.Predicted);
     }
 }
