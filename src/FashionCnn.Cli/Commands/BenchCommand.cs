@@ -17,12 +17,15 @@ internal static class BenchCommand
         var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
             .Between(1, Training.Evaluation.MaxBatchSize);
+        var engine = CommonOptions.Choice("--engine",
+            "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
+            "torchsharp", "torchsharp", "onnxruntime");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
         var dataDir = CommonOptions.DataDir();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json, dataDir,
         };
         command.SetAction(parsed =>
         {
@@ -37,6 +40,7 @@ internal static class BenchCommand
                 Device = parsed.GetValue(device)!,
                 DataDir = parsed.GetValue(dataDir),
                 Profile = parsed.GetValue(profile),
+                Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(r) : ToText(r));
             return ExitCodes.Success;
@@ -56,6 +60,13 @@ internal static class BenchCommand
         text.AppendLine($"efficiency      {r.Efficiency:F2} of the {r.MatmulPeak.Work} rate");
         text.AppendLine($"first step      {r.FirstStepMilliseconds,8:F0} ms after process start");
         text.Append($"peak memory     {r.PeakResidentMegabytes,8:F0} MB resident");
+        if (r.Engines is { } engines)
+        {
+            text.AppendLine().AppendLine($"inference, the path of evaluate (median of {engines.Rounds} alternating rounds of 12,000 images):");
+            text.AppendLine($"  torchsharp    {engines.TorchSharpSamplesPerSecond,8:F0} samples/s");
+            text.AppendLine($"  onnxruntime   {engines.OnnxRuntimeSamplesPerSecond,8:F0} samples/s   {engines.OnnxRuntimeSpeedup:F2}× TorchSharp's");
+            text.Append($"  onnx export   {engines.ExportMilliseconds,8:F0} ms, {engines.OnnxBytes / 1024.0:F0} kB");
+        }
         if (r.Profile is { } profile)
         {
             text.AppendLine().AppendLine().AppendLine($"{"where a step's time goes",-52} {"ms/step",8} {"share",7}");
@@ -86,5 +97,14 @@ internal static class BenchCommand
         batch_size = r.BatchSize,
         steps = r.Steps,
         profile = r.Profile?.Select(p => new { part = p.Part, ms = Math.Round(p.Milliseconds, 4) }),
+        engines = r.Engines is not { } e ? null : new
+        {
+            torchsharp_eval_samples_per_s = Math.Round(e.TorchSharpSamplesPerSecond, 1),
+            onnxruntime_eval_samples_per_s = Math.Round(e.OnnxRuntimeSamplesPerSecond, 1),
+            onnxruntime_speedup = Math.Round(e.OnnxRuntimeSpeedup, 3),
+            onnx_export_ms = Math.Round(e.ExportMilliseconds, 1),
+            onnx_bytes = e.OnnxBytes,
+            rounds = e.Rounds,
+        },
     });
 }

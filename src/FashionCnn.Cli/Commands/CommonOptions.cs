@@ -14,9 +14,11 @@ internal static class CommonOptions
         HelpName = "DIR",
     };
 
-    public static Option<string> Model() => new("--model")
+    /// <summary>--model; <paramref name="onnx"/> for the verbs that also run an .onnx file (in ONNX Runtime).</summary>
+    public static Option<string> Model(bool onnx = false) => new("--model")
     {
-        Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict "
+        Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict"
+                      + (onnx ? ", or an .onnx file that export wrote (run in ONNX Runtime) " : " ")
                       + $"(default: {Path.Combine("models", Checkpoint.FileName)}, or {Path.Combine("models", Checkpoint.DenseFileName)} when only that exists).",
         DefaultValueFactory = _ => DefaultModel(),
         HelpName = "PATH",

@@ -11,7 +11,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var defaults = new EvaluateOptions();
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Model(onnx: true);
         var architecture = CommonOptions.ArchitectureForWeights();
         var split = CommonOptions.Split(DataSplit.Val, "The images to evaluate on");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
@@ -25,7 +25,7 @@ internal static class EvaluateCommand
         var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras or PyTorch) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
+        var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras, PyTorch or ONNX) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
         {
             model, architecture, split, json, outDir, batchSize, device, precision, threads, dataDir,
         };

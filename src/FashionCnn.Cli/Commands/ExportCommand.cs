@@ -4,7 +4,7 @@ using FashionCnn.Interop;
 
 namespace FashionCnn.Cli.Commands;
 
-/// <summary><c>fashioncnn export</c>: any model this tool reads, as a plain PyTorch state_dict.</summary>
+/// <summary><c>fashioncnn export</c>: any model this tool reads, as a plain PyTorch state_dict or an ONNX file.</summary>
 internal static class ExportCommand
 {
     public static Command Create()
@@ -12,9 +12,11 @@ internal static class ExportCommand
         var model = CommonOptions.Model();
         var architecture = CommonOptions.ArchitectureForWeights();
         var format = CommonOptions.Choice("--format",
-            "pt: torch.load + load_state_dict; safetensors: safetensors.torch.load_file.", "pt", "pt", "safetensors");
+            "pt: torch.load + load_state_dict; safetensors: safetensors.torch.load_file; onnx: ONNX Runtime (.NET, C++, Python …), "
+            + "input 'input' in the Keras input shape, output 'probabilities' (N, 10).", "pt", "pt", "safetensors", "onnx");
         var output = new Option<string>("--output") { Description = "The file to write (its folder must exist).", Required = true, HelpName = "FILE" };
-        var command = new Command("export", "Write a model as a PyTorch state_dict (keys conv2d.weight … dense_1.bias, for a network that flattens with torch.flatten).")
+        var command = new Command("export",
+            "Write a model as a PyTorch state_dict (keys conv2d.weight … dense_1.bias, for a network that flattens with torch.flatten) or as an ONNX model for ONNX Runtime.")
         {
             model, architecture, format, output,
         };
@@ -24,7 +26,8 @@ internal static class ExportCommand
             string file = OutputFiles.RequireFile(parsed.GetValue(output), "--output");
             var loaded = ModelFile.Load(path, "--model", parsed.GetValue(architecture));
             using var net = loaded.Net;
-            ModelExport.Write(loaded, parsed.GetValue(format) == "pt" ? ExportFormat.Pt : ExportFormat.SafeTensors, file);
+            var chosen = parsed.GetValue(format) switch { "pt" => ExportFormat.Pt, "onnx" => ExportFormat.Onnx, _ => ExportFormat.SafeTensors };
+            ModelExport.Write(loaded, chosen, file, path);
             Console.WriteLine($"Exported {path} ({loaded.Format}) to {CommonOptions.DisplayPath(file)}");
             return ExitCodes.Success;
         });

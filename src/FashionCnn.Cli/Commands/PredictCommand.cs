@@ -11,7 +11,7 @@ internal static class PredictCommand
     {
         var defaults = new PredictOptions();
         var files = new Argument<string[]>("images") { Description = "PNG or JPEG pictures to classify.", Arity = ArgumentArity.ZeroOrMore };
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Model(onnx: true);
         var architecture = CommonOptions.ArchitectureForWeights();
         var index = new Option<int?>("--index") { Description = "Classify this image of --split instead of files (the book: --index 0 --split val).", HelpName = "N" };
         var split = CommonOptions.Split(defaults.Split, "Where --index points");

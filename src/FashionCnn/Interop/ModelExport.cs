@@ -2,22 +2,30 @@ using System.Text.Json;
 using FashionCnn.Checkpoints;
 using FashionCnn.Files;
 using FashionCnn.Model;
+using FashionCnn.Onnx;
 
 namespace FashionCnn.Interop;
 
 /// <summary>Which file <see cref="ModelExport"/> writes.</summary>
-public enum ExportFormat { Pt, SafeTensors }
+public enum ExportFormat { Pt, SafeTensors, Onnx }
 
 /// <summary>
 /// Writes a model as a plain PyTorch state_dict, loadable in Python by <c>torch.load</c> + <c>load_state_dict</c>
 /// (.pt) or <c>safetensors.torch.load_file</c> (.safetensors) into a network that flattens with
 /// <c>torch.flatten(x, 1)</c>: keys <c>conv2d.weight</c>, <c>conv2d.bias</c>, …, <c>dense_1.bias</c>; PyTorch layouts;
-/// the Dense after Flatten with its input columns in PyTorch's (C, H, W) order.
+/// the Dense after Flatten with its input columns in PyTorch's (C, H, W) order. Or as an ONNX file for ONNX Runtime
+/// (<see cref="OnnxExport"/>).
 /// </summary>
 public static class ModelExport
 {
-    public static void Write(LoadedModel model, ExportFormat format, string output)
+    /// <summary>Writes <paramref name="model"/> to <paramref name="output"/>; an ONNX file's metadata names <paramref name="sourcePath"/>, the file the model was read from.</summary>
+    public static void Write(LoadedModel model, ExportFormat format, string output, string? sourcePath = null)
     {
+        if (format == ExportFormat.Onnx)
+        {
+            OnnxExport.Write(model, output, sourcePath);
+            return;
+        }
         var weights = ImportedWeights.ToChannelsFirstFlatten(model.Net.Spec, Checkpoint.Weights(model.Net));
         if (format == ExportFormat.Pt)
         {

@@ -12,6 +12,8 @@ namespace FashionCnn.Interop;
 /// a fashioncnn checkpoint (.safetensors with our metadata), a Keras HDF5 model or weights file, a Keras
 /// .keras zip, a PyTorch state_dict (.pt), or a plain .safetensors state_dict. Files without an architecture
 /// (weights only, PyTorch state_dicts) take it from <c>--architecture</c>; a PyTorch file without one is the book's CNN.
+/// An ONNX file is recognised too, and refused here: it runs only in ONNX Runtime (<see cref="Inference.Classifier"/>),
+/// and every verb that needs the network itself (visualize, export, summary, training from it) needs the model it came from.
 /// </summary>
 public static class ModelFile
 {
@@ -21,7 +23,7 @@ public static class ModelFile
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
     /// <summary>What kind of file a model path holds, judged by its first bytes.</summary>
-    private enum Content { Hdf5, Zip, SafeTensors, Unknown }
+    private enum Content { Hdf5, Zip, SafeTensors, Onnx, Unknown }
 
     /// <summary>
     /// Loads the model at <paramref name="path"/> (named <paramref name="option"/> in errors), with the architecture
@@ -38,6 +40,8 @@ public static class ModelFile
             Content.Zip when IsKerasZip(path) => FromImport(KerasModelFile.ReadKeras(path, spec), name, device),
             Content.Zip => FromPyTorch(path, name, spec, device),
             Content.SafeTensors => FromSafeTensors(path, name, spec, device),
+            Content.Onnx => throw new FashionCnnException(
+                $"{name} is an ONNX model, which only evaluate and predict run (in ONNX Runtime); this verb needs the original model it was exported from (.h5, .keras, .safetensors or .pt)."),
             _ => throw new FashionCnnException(
                 $"{name}: not a model file fashioncnn can read (a fashioncnn or PyTorch .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict)."),
         };
@@ -77,12 +81,16 @@ public static class ModelFile
 
     private static string ArchitectureName(string source) => ArchitectureSource.BundledJson(source) is null ? Path.GetFileName(source) : source;
 
+    /// <summary>Whether <paramref name="path"/> holds an ONNX model rather than one of the formats <see cref="Load"/> reads.</summary>
+    public static bool IsOnnx(string path, string option) => Sniff(path, option) == Content.Onnx;
+
     private static Content Sniff(string path, string option)
     {
         byte[] head = InputFiles.ReadHead(path, 16, option);
         if (head.Length >= 8 && head.AsSpan(0, 8).SequenceEqual(Hdf5Signature)) return Content.Hdf5;
         if (head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return Content.Zip;
         if (head.Length >= 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < 16 * 1024 * 1024) return Content.SafeTensors;
+        if (Onnx.OnnxFormat.LooksLikeOnnx(head, path)) return Content.Onnx;
         return Content.Unknown;
     }
 

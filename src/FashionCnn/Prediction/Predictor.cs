@@ -1,11 +1,9 @@
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 using FashionCnn.Files;
-using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Inference;
 using FashionCnn.Plotting;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace FashionCnn.Prediction;
 
@@ -52,7 +50,7 @@ public sealed record PredictionOutcome(string Input, IReadOnlyList<ClassProbabil
     public bool Failed => Error is not null;
 }
 
-/// <summary>Classifies pictures and data set images with any model the loader reads.</summary>
+/// <summary>Classifies pictures and data set images with any model the loader reads, or an ONNX file.</summary>
 public static class Predictor
 {
     public static IReadOnlyList<PredictionOutcome> Run(PredictOptions options)
@@ -70,15 +68,15 @@ public static class Predictor
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.Index is not null) DataDirectory.RequireOption(options.DataDir);
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
-        using var net = model.Net;
+        // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
+        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Device = "cpu" });
 
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
             var (pixels, label) = BookSplits.Load(options.DataDir).Image(options.Split, index, "--index");
             var seen = new NetworkInput(pixels, Inverted: false);
-            outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, net, model.ClassNames, options.Top,
+            outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));
         }
         for (int i = 0; i < options.Files.Count; i++)
@@ -92,7 +90,7 @@ public static class Predictor
             try
             {
                 var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
-                outcomes.Add(Outcome(file, seen, net, model.ClassNames, options.Top, label: null));
+                outcomes.Add(Outcome(file, seen, model, options.Top, label: null));
             }
             catch (FashionCnnException e)
             {
@@ -154,19 +152,11 @@ public static class Predictor
     private static string Numbered(string path, int index, int count) =>
         count == 1 ? path : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{index + 1}{Path.GetExtension(path)}");
 
-    private static PredictionOutcome Outcome(string input, NetworkInput seen, SequentialNet net, IReadOnlyList<string> names, int top, ClassProbability? label)
+    private static PredictionOutcome Outcome(string input, NetworkInput seen, IClassifier model, int top, ClassProbability? label)
     {
-        double[] probabilities = Probabilities(net, seen.Pixels);
-        var ranked = probabilities.Select((p, c) => new ClassProbability(c, names[c], p))
+        double[] probabilities = model.LogProbabilities(seen.Pixels, 1).Select(log => Math.Exp(log)).ToArray();
+        var ranked = probabilities.Select((p, c) => new ClassProbability(c, model.ClassNames[c], p))
             .OrderByDescending(p => p.Probability).ThenBy(p => p.Class).Take(top).ToList();
         return new PredictionOutcome(input, ranked, probabilities, label, seen, null, []);
-    }
-
-    private static double[] Probabilities(SequentialNet net, byte[] pixels)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var image = net.InputFromPixels(tensor(pixels, [1, 1, ImagePreprocessing.Side, ImagePreprocessing.Side], ScalarType.Byte));
-        return net.Probabilities(image)[0].to_type(ScalarType.Float64).data<double>().ToArray();
     }
 }

@@ -1,5 +1,6 @@
 using FashionCnn.Data;
 using FashionCnn.Files;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Plotting;
@@ -10,7 +11,7 @@ namespace FashionCnn.Reports;
 /// <summary>What <c>fashioncnn evaluate</c> is asked to do.</summary>
 public sealed record EvaluateOptions
 {
-    /// <summary>Any model file the loader reads; by default the checkpoint that <c>train</c> writes.</summary>
+    /// <summary>Any model file the loader reads, or an ONNX file; by default the checkpoint that <c>train</c> writes.</summary>
     public string ModelPath { get; init; } = Path.Combine("models", Checkpoints.Checkpoint.FileName);
 
     /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
@@ -70,15 +71,13 @@ public sealed record EvaluationReport(
         var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
         OutputFiles.RequireFile(files.ConfusionMatrix, "--out");
         OutputFiles.RequireFile(files.Misclassified, "--out");
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
-        using var net = model.Net;
-        net.Precision = options.Precision;
-        BatchMemory.RequireInference(net.Spec, options.BatchSize, "--batch-size");
+        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions
+        {
+            Architecture = options.Architecture, Device = options.Device, Threads = options.Threads, Precision = options.Precision, BatchSize = options.BatchSize,
+        });
         var images = BookSplits.Load(options.DataDir)[options.Split];
-        using var data = new DeviceDataset(images, device.Device);
 
-        var result = Evaluation.Run(net, data, options.BatchSize, keepPredictions: true);
+        var result = ClassifierEvaluation.Run(model, images, options.BatchSize);
         var predictions = result.Predictions!;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 

@@ -34,6 +34,12 @@ public sealed record BenchmarkOptions
 
     /// <summary>Steps the profile averages over.</summary>
     public int ProfileSteps { get; init; } = 50;
+
+    /// <summary>With ONNX Runtime, the trained model is also exported to ONNX and both engines' inference is timed side by side.</summary>
+    public InferenceEngine Engine { get; init; } = InferenceEngine.TorchSharp;
+
+    /// <summary>Timed evaluation passes per engine in the side-by-side comparison, alternating, after one untimed pass each.</summary>
+    public int EngineRounds { get; init; } = 3;
 }
 
 /// <summary>
@@ -44,7 +50,7 @@ public sealed record BenchmarkResult(
     double TrainSamplesPerSecond, double MillisecondsPerStep, double EvalSamplesPerSecond, double FirstStepMilliseconds,
     double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps, string Model, long Parameters,
     string Precision, double StepGflop, double AchievedGflops, PeakRate MatmulPeak, IReadOnlyList<PeakRate> Convolutions,
-    IReadOnlyList<ProfilePart>? Profile)
+    IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null)
 {
     /// <summary>The step's achieved rate as a share of the matrix-product peak of its compute dtype: comparable across machines.</summary>
     public double Efficiency => AchievedGflops / MatmulPeak.Gflops;
@@ -61,6 +67,7 @@ public static class Benchmark
     {
         if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1 || options.ProfileSteps < 1)
             throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EngineRounds, 1);
         var trainingOptions = new TrainingOptions
         {
             BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
@@ -96,12 +103,13 @@ public static class Benchmark
             double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
             var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
             var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps, msPerStep) : null;
+            var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, device, options) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
                 ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done,
                 model.Description, model.Spec.ParameterCount, options.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
                 MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Precision, device.Device),
-                profile);
+                profile, engines);
         }
     }
 

@@ -1,0 +1,58 @@
+using FashionCnn.Files;
+using FashionCnn.Interop;
+using FashionCnn.Model;
+using FashionCnn.Onnx;
+using FashionCnn.Training;
+
+namespace FashionCnn.Inference;
+
+/// <summary>How a verb wants its model run.</summary>
+public sealed record ClassifierOptions
+{
+    /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>auto, cpu or cuda for TorchSharp; ONNX files run on ONNX Runtime's CPU build.</summary>
+    public string Device { get; init; } = "auto";
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The dtype policy a TorchSharp network computes with; ONNX files run in float32.</summary>
+    public Model.Precision Precision { get; init; } = Model.Precision.Float32;
+
+    /// <summary>Images per forward pass, checked against the memory a TorchSharp network's batch needs.</summary>
+    public int BatchSize { get; init; } = Evaluation.DefaultBatchSize;
+}
+
+/// <summary>Opens any model file the tool reads as an <see cref="IClassifier"/>: ONNX files in ONNX Runtime, everything else as a TorchSharp network.</summary>
+public static class Classifier
+{
+    public static IClassifier Open(string path, ClassifierOptions options)
+    {
+        if (!ModelFile.IsOnnx(path, "--model"))
+        {
+            var device = ComputeDevice.Prepare(options.Device, options.Threads);
+            var loaded = ModelFile.LoadClassifier(path, options.Architecture, device.Device);
+            loaded.Net.Precision = options.Precision;
+            var classifier = new TorchSharpClassifier(loaded, device.Device);
+            try { BatchMemory.RequireInference(loaded.Net.Spec, options.BatchSize, "--batch-size"); }
+            catch
+            {
+                classifier.Dispose();
+                throw;
+            }
+            return classifier;
+        }
+        string name = Path.GetFileName(path);
+        if (options.Precision != Model.Precision.Float32)
+            throw new FashionCnnException($"--precision {options.Precision.Name()}: {name} is an ONNX model, which ONNX Runtime runs in float32; leave out --precision.");
+        if (options.Architecture is not null)
+            throw new FashionCnnException($"{name} is an ONNX model, which holds its own architecture; --architecture is only for weights-only files.");
+        if (options.Device == "cuda")
+            throw new FashionCnnException($"--device cuda: {name} is an ONNX model, which this tool runs with ONNX Runtime's CPU build; use --device cpu or auto.");
+        if (options.Threads < 1 || options.Threads > ComputeDevice.MaxThreads)
+            throw new FashionCnnException($"--threads must be between 1 and {ComputeDevice.MaxThreads}; got {options.Threads}.");
+        InputFiles.Require(path, "--model");
+        return OnnxRuntimeClassifier.Open(path, options.Threads);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using FashionCnn.Data;
+using FashionCnn.Onnx;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FashionCnn.Inference;
+
+/// <summary>
+/// An ONNX file run by ONNX Runtime (CPU) as a classifier. The file is read and checked first
+/// (<see cref="OnnxModelFile"/>); its one float input must take the 784 pixels of an image in any shape
+/// ((N, 28, 28, 1), (N, 28, 28), (N, 784)), and its output must give ten probabilities per image. The pixels
+/// are scaled as the file's <c>input_scaling</c> says (0–1 when a file does not say).
+/// </summary>
+public sealed class OnnxRuntimeClassifier : IClassifier
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string _name, _input, _output;
+    private readonly long[] _imageShape;
+    private readonly float _scale;
+
+    public string Format { get; }
+
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Opens the .onnx file at <paramref name="path"/> with <paramref name="threads"/> threads for each run.</summary>
+    public static OnnxRuntimeClassifier Open(string path, int threads) => new(OnnxModelFile.Read(path), threads);
+
+    /// <summary>A serialized model already in memory (what <c>bench</c> exports).</summary>
+    public static OnnxRuntimeClassifier FromBytes(byte[] bytes, string name, int threads) => new(OnnxModelFile.Parse(bytes, name), threads);
+
+    private OnnxRuntimeClassifier(OnnxModel model, int threads)
+    {
+        _name = model.Name;
+        _session = CreateSession(model, threads);
+        try
+        {
+            (_input, _imageShape) = RequireImageInput(_session);
+            _output = RequireClassOutput(_session);
+            _scale = Scale(model);
+            ClassNames = Names(model);
+            Format = $"ONNX opset {model.Opset}{Producer(model)}, run by ONNX Runtime {OrtEnv.Instance().GetVersionString()}";
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private static InferenceSession CreateSession(OnnxModel model, int threads)
+    {
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // The library never writes to the console: problems come back as exceptions, not as ONNX Runtime's log lines.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+        try { return new InferenceSession(model.Bytes, options); }
+        catch (OnnxRuntimeException e)
+        {
+            throw new FashionCnnException($"{model.Name}: ONNX Runtime cannot load this model ({Reason(e)}).", e);
+        }
+    }
+
+    private (string Name, long[] Shape) RequireImageInput(InferenceSession session)
+    {
+        if (session.InputMetadata.Count != 1)
+            throw new FashionCnnException($"{_name}: the model has {session.InputMetadata.Count} inputs; a classifier of images has one.");
+        var (name, input) = session.InputMetadata.Single();
+        long[] shape = input.IsTensor ? input.Dimensions.Skip(1).Select(d => (long)d).ToArray() : [];
+        if (input.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
+            || input.Dimensions.Length < 2 || shape.Any(d => d < 1) || shape.Aggregate(1L, (p, d) => p * d) != LabeledImages.PixelsPerImage)
+            throw new FashionCnnException(
+                $"{_name}: input '{name}' is {Describe(input)}; a Fashion-MNIST classifier takes float32 (N, 28, 28, 1), (N, 28, 28) or (N, 784).");
+        return (name, shape);
+    }
+
+    private string RequireClassOutput(InferenceSession session)
+    {
+        var (name, output) = session.OutputMetadata.FirstOrDefault(o => o.Key == OnnxFormat.OutputName, session.OutputMetadata.First());
+        if (output.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
+            || output.Dimensions.Length != 2 || output.Dimensions[1] != FashionClasses.Count)
+            throw new FashionCnnException(
+                $"{_name}: output '{name}' is {Describe(output)}; scoring the {FashionClasses.Count} Fashion-MNIST classes needs float32 (N, {FashionClasses.Count}).");
+        return name;
+    }
+
+    private float Scale(OnnxModel model) => model.Metadata(OnnxFormat.InputScalingKey) switch
+    {
+        null or OnnxFormat.ScaledPixels => 1f / 255,
+        OnnxFormat.RawPixels => 1f,
+        var other => throw new FashionCnnException(
+            $"{_name}: metadata {OnnxFormat.InputScalingKey} is '{other}'; known: {OnnxFormat.ScaledPixels}, {OnnxFormat.RawPixels}."),
+    };
+
+    private IReadOnlyList<string> Names(OnnxModel model)
+    {
+        if (model.Metadata(OnnxFormat.ClassNamesKey) is not { } text) return FashionClasses.Names;
+        string[]? names;
+        try { names = JsonSerializer.Deserialize<string[]>(text); }
+        catch (JsonException e) { throw new FashionCnnException($"{_name}: metadata {OnnxFormat.ClassNamesKey} is not a JSON list of names.", e); }
+        if (names is null || names.Length != FashionClasses.Count || names.Any(string.IsNullOrWhiteSpace))
+            throw new FashionCnnException($"{_name}: metadata {OnnxFormat.ClassNamesKey} does not name the model's {FashionClasses.Count} outputs.");
+        return names;
+    }
+
+    private static string Producer(OnnxModel model) =>
+        string.IsNullOrEmpty(model.Proto.ProducerName) ? "" : $" from {model.Proto.ProducerName} {model.Proto.ProducerVersion}".TrimEnd();
+
+    private static string Describe(NodeMetadata value) =>
+        value.IsTensor
+            ? $"{value.ElementDataType.ToString().ToLowerInvariant()} ({string.Join(", ", value.Dimensions.Select(d => d < 0 ? "N" : d.ToString()))})"
+            : "not a tensor";
+
+    private static string Reason(OnnxRuntimeException e) => e.Message.Split('\n')[0].TrimEnd('.', ' ');
+
+    public float[] LogProbabilities(ReadOnlySpan<byte> pixels, int count)
+    {
+        var input = new float[pixels.Length];
+        for (int i = 0; i < input.Length; i++) input[i] = pixels[i] * _scale;
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [count, .. _imageShape]);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try { outputs = _session.Run(_runOptions, [_input], [value], [_output]); }
+        catch (OnnxRuntimeException e) { throw new FashionCnnException($"{_name}: ONNX Runtime cannot run this model ({Reason(e)}).", e); }
+        using (outputs)
+        {
+            var probabilities = outputs[0].GetTensorDataAsSpan<float>();
+            if (probabilities.Length != count * FashionClasses.Count)
+                throw new FashionCnnException($"{_name}: the model gave {probabilities.Length} values for {count} images of {FashionClasses.Count} classes.");
+            var logs = new float[probabilities.Length];
+            // A probability that underflowed to 0 (a logit margin beyond about 103) counts as the smallest float, not as infinite loss.
+            for (int i = 0; i < logs.Length; i++) logs[i] = MathF.Log(Math.Max(probabilities[i], float.Epsilon));
+            return logs;
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+}

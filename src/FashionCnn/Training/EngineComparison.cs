@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using FashionCnn.Checkpoints;
+using FashionCnn.Data;
+using FashionCnn.Inference;
+using FashionCnn.Model;
+using FashionCnn.Onnx;
+
+namespace FashionCnn.Training;
+
+/// <summary>What runs a model for inference: TorchSharp (libtorch), or ONNX Runtime on an exported ONNX file.</summary>
+public enum InferenceEngine { TorchSharp, OnnxRuntime }
+
+/// <summary>
+/// Inference throughput of one model in both engines, through the path <c>evaluate</c> takes (<see cref="ClassifierEvaluation"/>
+/// on the 12,000 validation images): medians over alternating rounds, so both share the machine's noise alike.
+/// </summary>
+public sealed record EngineComparison(
+    double TorchSharpSamplesPerSecond, double OnnxRuntimeSamplesPerSecond, double ExportMilliseconds, long OnnxBytes, int Rounds)
+{
+    public double OnnxRuntimeSpeedup => OnnxRuntimeSamplesPerSecond / TorchSharpSamplesPerSecond;
+
+    /// <summary>Exports the trained net to ONNX in memory and times evaluation through both engines with the same threads and batch size.</summary>
+    public static EngineComparison Measure(SequentialNet net, ComputeDevice device, BenchmarkOptions options)
+    {
+        var images = BookSplits.Load(options.DataDir).Validation;
+        var model = new LoadedModel(net, FashionClasses.Names, new Dictionary<string, string>(), "bench");
+        var clock = Stopwatch.StartNew();
+        byte[] onnx = OnnxExport.ToBytes(model, source: null);
+        double exportMilliseconds = clock.Elapsed.TotalMilliseconds;
+        // Not disposed: the net is the run's, which disposes it. The classifier puts it in eval mode, as evaluate has it.
+        var torchSharp = new TorchSharpClassifier(model, device.Device);
+        using var onnxRuntime = OnnxRuntimeClassifier.FromBytes(onnx, "bench.onnx", options.Threads);
+        double SamplesPerSecond(IClassifier classifier)
+        {
+            var watch = Stopwatch.StartNew();
+            ClassifierEvaluation.Run(classifier, images, options.EvalBatchSize);
+            return images.Count / watch.Elapsed.TotalSeconds;
+        }
+        SamplesPerSecond(torchSharp);
+        SamplesPerSecond(onnxRuntime);
+        var rounds = Enumerable.Range(0, options.EngineRounds).Select(_ => (SamplesPerSecond(torchSharp), SamplesPerSecond(onnxRuntime))).ToList();
+        return new EngineComparison(Median(rounds.Select(r => r.Item1)), Median(rounds.Select(r => r.Item2)), exportMilliseconds, onnx.Length, rounds.Count);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

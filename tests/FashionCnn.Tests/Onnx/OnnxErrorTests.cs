@@ -1,0 +1,176 @@
+using FashionCnn.Checkpoints;
+using FashionCnn.Inference;
+using FashionCnn.Interop;
+using FashionCnn.Model;
+using FashionCnn.Onnx;
+using FashionCnn.Onnx.Protobuf;
+
+namespace FashionCnn.Tests.Onnx;
+
+/// <summary>
+/// What cannot be exported is refused before anything is written; what is not a usable ONNX file is one sentence
+/// naming it, from this tool's checks or from ONNX Runtime's exception, never a crash in native code.
+/// </summary>
+public class OnnxErrorTests
+{
+    /// <summary>A Keras layer this tool has no ONNX translation for (it does nothing in the TorchSharp network).</summary>
+    private sealed record GaussianNoise(string Name) : Layer(Name)
+    {
+        public override string KerasClass => "GaussianNoise";
+
+        public override TensorShape OutputShape(TensorShape input) => input;
+    }
+
+    private static LoadedModel Build(ModelSpec spec)
+    {
+        var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(1);
+        return new LoadedModel(net, FashionCnn.Data.FashionClasses.Names, new Dictionary<string, string>(), "test");
+    }
+
+    private static byte[] SmallExport()
+    {
+        var model = Build(ModelFile.Architecture("7-1-logistic-regression", "--architecture"));
+        using (model.Net) return OnnxExport.ToBytes(model, source: null);
+    }
+
+    [Fact]
+    public void A_layer_without_an_onnx_translation_is_refused_and_the_existing_file_stays()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("model.onnx"), "the previous export");
+        var model = Build(new ModelSpec(new TensorShape(784), [new GaussianNoise("gaussian_noise"), new Dense("dense", 10, Activation.Softmax)]));
+
+        using (model.Net)
+        {
+            var error = Assert.Throws<FashionCnnException>(() => ModelExport.Write(model, ExportFormat.Onnx, temp.File("model.onnx")));
+            Assert.Contains("gaussian_noise (GaussianNoise)", error.Message);
+            Assert.DoesNotContain('\n', error.Message);
+        }
+        Assert.Equal("the previous export", File.ReadAllText(temp.File("model.onnx")));
+        Assert.Single(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void A_model_that_ends_in_a_feature_map_is_refused()
+    {
+        var model = Build(new ModelSpec(new TensorShape(28, 28, 1), [new Conv2D("conv2d", 4, 3, Activation.Relu), new MaxPooling2D("max_pooling2d")]));
+
+        using (model.Net)
+        {
+            var error = Assert.Throws<FashionCnnException>(() => OnnxExport.ToBytes(model, source: null));
+            Assert.Contains("ends in (None, 14, 14, 4)", error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("truncated", "malformed")]
+    [InlineData("text", "")]
+    [InlineData("empty", "")]
+    public void Bytes_that_are_not_an_onnx_model_are_one_sentence(string kind, string expected)
+    {
+        byte[] valid = SmallExport();
+        byte[] bytes = kind switch
+        {
+            "truncated" => valid[..(valid.Length / 2)],
+            "text" => "ir_version: 7\nproducer_name: \"a text dump, not the binary format\"\n"u8.ToArray(),
+            _ => [],
+        };
+
+        var error = Assert.Throws<FashionCnnException>(() => OnnxRuntimeClassifier.FromBytes(bytes, "bad.onnx", 1).Dispose());
+
+        Assert.StartsWith("bad.onnx: ", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void An_operator_onnx_runtime_does_not_know_is_its_exception_as_one_sentence()
+    {
+        var model = OnnxTestModels.Parse(SmallExport());
+        model.Graph.Node[0].OpType = "NoSuchOperator";
+
+        var error = Assert.Throws<FashionCnnException>(() => OnnxRuntimeClassifier.FromBytes(Google.Protobuf.MessageExtensions.ToByteArray(model), "odd.onnx", 1));
+
+        Assert.StartsWith("odd.onnx: ONNX Runtime cannot load this model (", error.Message);
+        Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(error.InnerException);
+    }
+
+    [Fact]
+    public void An_onnx_model_of_other_images_is_refused_with_the_shape_it_takes()
+    {
+        var model = Build(new ModelSpec(new TensorShape(10, 10, 2), [new Flatten("flatten"), new Dense("dense", 10, Activation.Softmax)]));
+        byte[] bytes;
+        using (model.Net) bytes = OnnxExport.ToBytes(model, source: null);
+
+        var error = Assert.Throws<FashionCnnException>(() => OnnxRuntimeClassifier.FromBytes(bytes, "small.onnx", 1));
+
+        Assert.Contains("input 'input' is float (N, 10, 10, 2)", error.Message);
+    }
+
+    [Fact]
+    public void The_model_loader_recognises_onnx_by_content_or_extension_and_asks_for_the_original_model()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("exported.bin"), SmallExport());
+        File.WriteAllText(temp.File("garbage.onnx"), "not a model");
+        File.WriteAllText(temp.File("garbage.bin"), "not a model");
+
+        Assert.True(ModelFile.IsOnnx(temp.File("exported.bin"), "--model"));
+        Assert.True(ModelFile.IsOnnx(temp.File("garbage.onnx"), "--model"));
+        Assert.False(ModelFile.IsOnnx(temp.File("garbage.bin"), "--model"));
+        Assert.False(ModelFile.IsOnnx(OnnxTestModels.BookModel, "--model"));
+        var error = Assert.Throws<FashionCnnException>(() => ModelFile.LoadClassifier(temp.File("exported.bin")));
+        Assert.Contains("exported.bin is an ONNX model", error.Message);
+        Assert.Contains("original model", error.Message);
+    }
+
+    [Fact]
+    public async Task Mutated_onnx_files_end_in_a_result_or_one_sentence_never_a_crash()
+    {
+        // Bit flips, cuts, forged varints and noise, half of them in the first kilobyte where the graph's nodes and
+        // types are (the weights come after); each is opened and run on two images as evaluate would.
+        byte[] valid = SmallExport();
+        var random = new Random(11);
+        var pixels = new byte[2 * 784];
+        random.NextBytes(pixels);
+        int loaded = 0, refused = 0;
+        for (int i = 0; i < 80; i++)
+        {
+            byte[] bytes = (byte[])valid.Clone();
+            int region = i % 2 == 0 ? 1024 : bytes.Length;
+            switch (i % 4)
+            {
+                case 0:
+                    for (int k = 0; k < 1 + random.Next(4); k++) bytes[random.Next(region)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    bytes = bytes[..random.Next(bytes.Length)];
+                    break;
+                case 2:
+                    int at = random.Next(region - 5);
+                    new byte[] { 0xff, 0xff, 0xff, 0xff, 0x0f }.CopyTo(bytes, at);
+                    break;
+                default:
+                    random.NextBytes(bytes.AsSpan(random.Next(region - 16), 1 + random.Next(16)));
+                    break;
+            }
+            var attempt = Task.Run(() =>
+            {
+                try
+                {
+                    using var classifier = OnnxRuntimeClassifier.FromBytes(bytes, $"case-{i}.onnx", 1);
+                    return classifier.LogProbabilities(pixels, 2).Length == 20;
+                }
+                catch (FashionCnnException e)
+                {
+                    Assert.DoesNotContain('\n', e.Message);
+                    return false;
+                }
+            });
+            // A hang would be a bug too: WaitAsync throws a TimeoutException after 20 s.
+            if (await attempt.WaitAsync(TimeSpan.FromSeconds(20))) loaded++; else refused++;
+        }
+        Assert.True(refused > 0 && loaded > 0, $"{loaded} loaded, {refused} refused: the mutations should do both");
+    }
+}
