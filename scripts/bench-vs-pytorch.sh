@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Side-by-side speed comparison with the PyTorch reference, on this machine, in one run.
-# Usage: scripts/bench-vs-pytorch.sh [ROUNDS] [STEPS] [THREADS]
+# Usage: scripts/bench-vs-pytorch.sh [ROUNDS] [STEPS] [THREADS] [more bench options, e.g. --precision mixed_bfloat16]
 # Needs Debian's python3-torch (/usr/bin/python3) and the reference script in ../shared/bench/.
 # The machines are noisy: rounds alternate the two programs, and the medians are compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5} steps=${2:-300} threads=${3:-2}
+shift $(( $# < 3 ? $# : 3 ))
 reference=${REFERENCE:-../shared/bench/pytorch_cnn.py}
 dotnet publish src/FashionCnn.Cli -c Release -o bin/bench -v quiet -nologo >/dev/null
 
 for ((i = 1; i <= rounds; i++)); do
-  bin/bench/fashioncnn bench --steps "$steps" --threads "$threads" --batch-size 32 --json |
+  bin/bench/fashioncnn bench --steps "$steps" --threads "$threads" --batch-size 32 --json "$@" |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print("ours", d["train_samples_per_s"], d["eval_samples_per_s"], d["peak_rss_mb"])'
   /usr/bin/python3 "$reference" data/fashion-mnist --epochs 1 --steps "$steps" --threads "$threads" --batch 32 |
     python3 -c 'import json,sys; l=[json.loads(x) for x in sys.stdin]; print("torch", l[-1]["train_samples_per_s"], l[0]["eval_samples_per_s"])'

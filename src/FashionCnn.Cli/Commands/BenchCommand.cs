@@ -70,8 +70,13 @@ internal static class BenchCommand
         if (r.Profile is { } profile)
         {
             text.AppendLine().AppendLine().AppendLine($"{"where a step's time goes",-52} {"ms/step",8} {"share",7}");
-            foreach (var part in profile)
-                text.AppendLine($"{part.Part,-52} {part.Milliseconds,8:F3} {part.Milliseconds / r.MillisecondsPerStep,7:P1}");
+            foreach (var category in profile.GroupBy(p => p.Category))
+            {
+                double ms = category.Sum(p => p.Milliseconds);
+                text.AppendLine($"{category.Key,-52} {ms,8:F3} {ms / r.MillisecondsPerStep,7:P1}");
+                foreach (var part in category)
+                    text.AppendLine($"  {part.Part,-50} {part.Milliseconds,8:F3}");
+            }
             text.Append($"{"whole step",-52} {r.MillisecondsPerStep,8:F3}");
         }
         return text.ToString();
@@ -96,7 +101,7 @@ internal static class BenchCommand
         threads = r.Threads,
         batch_size = r.BatchSize,
         steps = r.Steps,
-        profile = r.Profile?.Select(p => new { part = p.Part, ms = Math.Round(p.Milliseconds, 4) }),
+        profile = r.Profile?.Select(p => new { category = p.Category, part = p.Part, ms = Math.Round(p.Milliseconds, 4) }),
         engines = r.Engines is not { } e ? null : new
         {
             torchsharp_eval_samples_per_s = Math.Round(e.TorchSharpSamplesPerSecond, 1),

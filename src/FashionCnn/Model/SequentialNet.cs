@@ -234,14 +234,44 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return y.to_type(input.dtype);
     }
 
-    /// <summary>A convolution in the policy's compute dtype: float32 by the module itself, bfloat16 on bfloat16 copies of its weights.</summary>
+    /// <summary>
+    /// A convolution in the policy's compute dtype: float32, or bfloat16 on bfloat16 copies of the weights.
+    /// In training, a convolution of a one-channel image (the first layer of every image model here) is computed as a
+    /// product of the unfolded image with the kernel, which gives its output channels-last at once. oneDNN returns
+    /// such a convolution's output channels-first (a one-channel input is both layouts at once), after which the
+    /// pooling and the backward pass ran on the slow layout; measured with bench on the book's CNN, alternating five
+    /// times: 2,550 samples/s unfolded against 2,070 with oneDNN and 2,250 with oneDNN plus a copy to channels-last,
+    /// whose extra 3 MB per step also drove glibc's heap from 380 MB to over 800 MB. Inference keeps oneDNN, which
+    /// is faster there (7,300 against 4,300 images/s for the 12,000 validation images).
+    /// </summary>
     private Tensor Convolve(int index, Conv2D conv, Tensor x)
     {
         var module = (Conv2d)_modules[index]!;
-        if (!Mixed) return module.call(ChannelsLast(PadLikeTensorFlow(conv, x)));
-        var input = ChannelsLast(PadLikeTensorFlow(conv, x.to_type(ScalarType.BFloat16)));
-        return nn.functional.conv2d(input, module.weight!.to_type(ScalarType.BFloat16), module.bias!.to_type(ScalarType.BFloat16),
-            strides: [conv.Strides, conv.Strides], padding: [_convPadding[index], _convPadding[index]]);
+        var dtype = Mixed ? ScalarType.BFloat16 : ScalarType.Float32;
+        var input = PadLikeTensorFlow(conv, x.to_type(dtype));
+        var weight = Mixed ? module.weight!.to_type(dtype) : module.weight!;
+        var bias = Mixed ? module.bias!.to_type(dtype) : module.bias!;
+        long padding = _convPadding[index];
+        if (training && input.shape[1] == 1) return UnfoldedConvolution(conv, input, weight, bias, padding);
+        return nn.functional.conv2d(ChannelsLast(input), weight, bias, strides: [conv.Strides, conv.Strides], padding: [padding, padding]);
+    }
+
+    /// <summary>
+    /// The same convolution as one product of the image's k×k patches (N·rows·columns, k·k) with the kernel
+    /// (k·k, filters), the bias added inside it; the patches are gathered as k·k strided views of the padded image.
+    /// </summary>
+    private static Tensor UnfoldedConvolution(Conv2D conv, Tensor input, Tensor weight, Tensor bias, long padding)
+    {
+        long n = input.shape[0], k = conv.KernelSize, s = conv.Strides, filters = weight.shape[0];
+        var padded = padding > 0 ? nn.functional.pad(input, [padding, padding, padding, padding]) : input;
+        long rows = (padded.shape[2] - k) / s + 1, columns = (padded.shape[3] - k) / s + 1;
+        var taps = new Tensor[k * k];
+        for (long dy = 0; dy < k; dy++)
+            for (long dx = 0; dx < k; dx++)
+                taps[dy * k + dx] = padded.slice(2, dy, dy + (rows - 1) * s + 1, s).slice(3, dx, dx + (columns - 1) * s + 1, s);
+        var patches = stack(taps, 4).reshape(n * rows * columns, k * k);
+        var y = nn.functional.linear(patches, weight.view(filters, k * k), bias);
+        return y.view(n, rows, columns, filters).permute(0, 3, 1, 2);
     }
 
     private Tensor Project(int index, Tensor x)

@@ -28,6 +28,7 @@ public sealed record ComputeDevice(Device Device, string Description)
         if (threads < 1 || threads > MaxThreads)
             throw new FashionCnnException(
                 $"--threads must be between 1 and {MaxThreads} ({MaxThreadsPerCore} per core of this machine's {Environment.ProcessorCount}); got {threads}.");
+        HeapTuning.Apply();
         var device = Resolve(choice);
         torch.set_num_threads(threads);
         return device;

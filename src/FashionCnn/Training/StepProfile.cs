@@ -4,15 +4,17 @@ using static TorchSharp.torch;
 
 namespace FashionCnn.Training;
 
-/// <summary>Where a training step's time goes: one part and its mean milliseconds per step.</summary>
-public sealed record ProfilePart(string Part, double Milliseconds);
+/// <summary>Where a training step's time goes: one part (a layer's forward or backward, the loss, the optimizer, …), the kind of work it belongs to, and its mean milliseconds per step.</summary>
+public sealed record ProfilePart(string Category, string Part, double Milliseconds);
 
 /// <summary>
 /// Splits the real training step (the Trainer's batch, the network's layers, the loss, backward and the optimizer)
-/// into its parts by timing each between steps of the same code the epoch runs. The forward pass is timed layer by
-/// layer. Backward is one call into autograd, so each layer's share is timed on its own (the layer's backward for
-/// a recorded input) and what the one call took beyond their sum is autograd's own bookkeeping. What the parts do
-/// not account for of a whole step (dispatch, allocation, the metrics) is "everything else".
+/// into its parts, timing the same code the epoch runs. The forward pass runs layer by layer with a clock read
+/// between layers. Backward is one call into autograd; to see inside it, an identity function is put after every
+/// layer whose backward notes the moment the gradient reaches that layer's output, so the time from one note to the
+/// next is that layer's backward, as autograd really ran it (on the CPU, autograd runs on the calling thread, one
+/// node after another). What the parts do not account for of a whole step — the gradients' zeroing, the running
+/// metrics, dispatch and allocation between the parts — is "everything else".
 /// </summary>
 public static class StepProfile
 {
@@ -20,8 +22,8 @@ public static class StepProfile
     {
         var device = train.Images.device;
         var spec = net.Spec;
-        var parts = new Dictionary<string, double>();
-        void Add(string part, double ms) => parts[part] = parts.GetValueOrDefault(part) + ms;
+        var parts = new Dictionary<(string Category, string Part), double>();
+        void Add((string Category, string Part) part, double ms) => parts[part] = parts.GetValueOrDefault(part) + ms;
         var clock = new Stopwatch();
         double Lap()
         {
@@ -39,57 +41,74 @@ public static class StepProfile
             using var scope = NewDisposeScope();
             clock.Restart();
             var (images, labels) = trainer.Batch(train, order, step);
-            Add("input: gather and scale the batch", Lap());
-            trainer.Optimizer.ZeroGrad();
-            var inputs = new List<Tensor>();
+            Add(("input", "gather and scale the batch"), Lap());
+            var arrivals = new long[spec.Layers.Count];
             var x = images;
             for (int i = 0; i < spec.Layers.Count; i++)
             {
-                inputs.Add(x);
                 x = net.Forward(x, i, i);
-                Add(Group(spec.Layers[i], "forward"), Lap());
+                Add(Part(spec.Layers[i], "forward"), Lap());
+                if (x.requires_grad) x = BackwardProbe.apply(x, arrivals, i);
+                clock.Restart();
             }
             var loss = Trainer.Loss(x, labels);
-            Add("loss (softmax cross-entropy)", Lap());
+            Add(("loss", "softmax cross-entropy"), Lap());
+            long start = Stopwatch.GetTimestamp();
             loss.backward();
-            Add("backward: autograd's one call", Lap());
+            long end = Stopwatch.GetTimestamp();
+            AddBackward(spec, arrivals, start, end, Add);
+            clock.Restart();
             trainer.Optimizer.Update();
-            Add($"optimizer ({trainer.Optimizer.Settings.Name})", Lap());
-            for (int i = 0; i < spec.Layers.Count; i++) Add(Group(spec.Layers[i], "backward"), LayerBackward(net, i, inputs[i], device));
+            Add(("optimizer", trainer.Optimizer.Settings.Name), Lap());
         }
 
-        string[] sequence = ["input", "forward conv", "forward dense", "forward other", "loss", "backward conv", "backward dense", "backward other", "backward: autograd", "optimizer"];
-        var rows = parts.OrderBy(p => Array.FindIndex(sequence, o => p.Key.StartsWith(o, StringComparison.Ordinal)))
-            .Select(p => new ProfilePart(p.Key, p.Value / steps)).ToList();
-        // autograd's one call holds every layer's backward; what remains of it is its own work.
-        double layers = rows.Where(r => r.Part.StartsWith("backward ", StringComparison.Ordinal) && !r.Part.Contains("autograd")).Sum(r => r.Milliseconds);
-        int call = rows.FindIndex(r => r.Part.Contains("autograd"));
-        rows[call] = new ProfilePart("backward: autograd's bookkeeping", rows[call].Milliseconds - layers);
-        rows.Add(new ProfilePart("everything else: dispatch, allocation, metrics", wholeStepMilliseconds - rows.Sum(r => r.Milliseconds)));
+        string[] sequence = ["input", "forward convolutions", "forward dense layers", "forward other layers", "loss", "backward convolutions", "backward dense layers", "backward other layers", "optimizer"];
+        var rows = parts.OrderBy(p => Array.IndexOf(sequence, p.Key.Category))
+            .Select(p => new ProfilePart(p.Key.Category, p.Key.Part, p.Value / steps)).ToList();
+        rows.Add(new ProfilePart("everything else", "zeroing, metrics, dispatch between the parts", wholeStepMilliseconds - rows.Sum(r => r.Milliseconds)));
         return rows;
     }
 
-    private static string Group(Layer layer, string pass) => layer switch
+    /// <summary>Each layer's share of one backward call, from the moments its output's gradient arrived (0: never, for layers before any weight).</summary>
+    private static void AddBackward(ModelSpec spec, long[] arrivals, long start, long end, Action<(string, string), double> add)
+    {
+        static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+        int last = spec.Layers.Count - 1;
+        add(("loss", "its backward"), Milliseconds(start, arrivals[last] > 0 ? arrivals[last] : end));
+        for (int i = last; i >= 0; i--)
+        {
+            if (arrivals[i] == 0) continue;
+            // The layer's backward runs from its output's gradient to its input's (the previous layer's output), or to the end.
+            int previous = i - 1;
+            while (previous >= 0 && arrivals[previous] == 0) previous--;
+            add(Part(spec.Layers[i], "backward"), Milliseconds(arrivals[i], previous >= 0 ? arrivals[previous] : end));
+        }
+    }
+
+    private static (string Category, string Part) Part(Layer layer, string pass) => (layer switch
     {
         Conv2D => $"{pass} convolutions",
         Dense => $"{pass} dense layers",
-        _ => $"{pass} other layers (pooling, dropout, ...)",
-    };
+        _ => $"{pass} other layers",
+    }, $"{layer.Name} ({layer.KerasClass})");
 
-    /// <summary>One layer's backward alone: its forward on a copy of the input it got in the step, then backward from ones.</summary>
-    private static double LayerBackward(SequentialNet net, int index, Tensor input, Device device)
+    /// <summary>The identity, whose backward notes when the gradient arrived and passes it on unchanged.</summary>
+    private sealed class BackwardProbe : autograd.SingleTensorFunction<BackwardProbe>
     {
-        using var scope = NewDisposeScope();
-        var x = input.detach();
-        // The first layer's input is data: the real backward computes no gradient for it.
-        if (index > 0 && x.is_floating_point()) x.requires_grad_(true);
-        var y = net.Forward(x, index, index);
-        if (!y.requires_grad) return 0;
-        var gradient = ones_like(y);
-        MachinePeak.Synchronize(device);
-        var clock = Stopwatch.StartNew();
-        y.backward([gradient]);
-        MachinePeak.Synchronize(device);
-        return clock.Elapsed.TotalMilliseconds;
+        public override string Name => nameof(BackwardProbe);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            ctx.save_data("arrivals", vars[1]);
+            ctx.save_data("index", vars[2]);
+            var input = (Tensor)vars[0];
+            return input.view(input.shape);
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            ((long[])ctx.get_data("arrivals"))[(int)ctx.get_data("index")] = Stopwatch.GetTimestamp();
+            return [grad_output, null!, null!];
+        }
     }
 }

@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Tests.Interop;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Tests.Model;
@@ -112,4 +113,38 @@ public class KerasLayerTests
     public void A_config_without_layers_or_with_a_repeated_name_is_one_line(string layers, string message) =>
         Assert.Equal(message, Assert.Throws<FashionCnnException>(() =>
             KerasModelConfig.Parse($"{{\"class_name\":\"Sequential\",\"config\":{{\"layers\":{layers}}}}}", "forged.json")).Message);
+
+    [Theory]
+    [InlineData(3, 1, true)]
+    [InlineData(3, 2, true)]
+    [InlineData(4, 2, true)]
+    [InlineData(5, 2, false)]
+    [InlineData(3, 1, false)]
+    public void A_one_channel_convolution_computes_what_keras_does_in_training_and_in_inference(int kernel, int stride, bool same)
+    {
+        // Training computes a one-channel convolution from the image's patches, inference with oneDNN: both must be
+        // Keras' convolution (TensorFlow's same padding included), by the loop-level reference.
+        var spec = new ModelSpec(new TensorShape(9, 9, 1), [new Conv2D("conv", 4, kernel, Activation.Linear, same, stride)]);
+        using var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(11);
+        var random = new Random(3);
+        double[] image = Enumerable.Range(0, 81).Select(_ => random.NextDouble()).ToArray();
+        using var x = tensor(image.Select(v => (float)v).ToArray(), [1, 1, 9, 9]);
+        var (weight, bias) = net.WeightAndBias(0);
+        // Keras' kernel layout (kh, kw, in, out) from ours (out, in, kh, kw).
+        float[] kerasKernel = weight.permute(2, 3, 1, 0).contiguous().data<float>().ToArray();
+        var expected = KerasReference.Conv2D(new KerasReference.Activation([9, 9, 1], image), kerasKernel, bias.data<float>().ToArray(),
+            kernel, 4, stride, same, relu: false);
+
+        foreach (bool training in new[] { true, false })
+        {
+            if (training) net.train(); else net.eval();
+            using var _ = no_grad();
+            using var y = net.call(x).permute(0, 2, 3, 1).contiguous(); // channels last, as the reference
+            Assert.Equal(expected.Shape, y.shape.Skip(1).Select(d => (int)d));
+            float[] actual = y.data<float>().ToArray();
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(Math.Abs(expected.Values[i] - actual[i]) < 1e-5, $"training {training}, value {i}: expected {expected.Values[i]}, got {actual[i]}");
+        }
+    }
 }
