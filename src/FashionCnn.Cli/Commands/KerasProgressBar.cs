@@ -31,7 +31,7 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         double perStep = step.Elapsed.TotalSeconds / step.Step;
         string timing = step.Step < step.Steps
             ? $"ETA: {Seconds(perStep * (step.Steps - step.Step))}"
-            : $"{Seconds(step.Elapsed.TotalSeconds)} {perStep * 1000:F0}ms/step";
+            : $"{Seconds(step.Elapsed.TotalSeconds)} {PerStep(perStep)}";
         output.Write($"\r{Bar(step.Step, step.Steps)} - {timing} - loss: {step.Loss:F4} - accuracy: {step.Accuracy:F4}\u001b[K");
         output.Flush();
     }
@@ -41,7 +41,7 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         Header(record.Epoch - 1, _last?.Epochs ?? record.Epoch);
         int steps = _last?.Steps ?? 0;
         double perStep = steps > 0 ? record.Seconds / steps : 0;
-        string line = $"{Bar(steps, steps)} - {Seconds(record.Seconds)} {perStep * 1000:F0}ms/step - loss: {record.Loss:F4} - accuracy: {record.Accuracy:F4}"
+        string line = $"{Bar(steps, steps)} - {Seconds(record.Seconds)} {PerStep(perStep)} - loss: {record.Loss:F4} - accuracy: {record.Accuracy:F4}"
                       + $" - val_loss: {record.ValLoss:F4} - val_accuracy: {record.ValAccuracy:F4}";
         output.WriteLine(interactive ? $"\r{line}\u001b[K" : line);
         if (outcome.CheckpointSaved) output.WriteLine($"  val_loss improved to {record.ValLoss:F5}: checkpoint saved");
@@ -62,6 +62,9 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         string bar = filled >= BarWidth ? new string('=', BarWidth) : new string('=', filled) + ">" + new string('.', BarWidth - filled - 1);
         return $"{step.ToString().PadLeft(width)}/{steps} [{bar}]";
     }
+
+    /// <summary>Time per step as Keras prints it: milliseconds, or microseconds below one (a dense model's step).</summary>
+    private static string PerStep(double seconds) => seconds >= 0.001 ? $"{seconds * 1000:F0}ms/step" : $"{seconds * 1e6:F0}us/step";
 
     private static string Seconds(double seconds) => seconds >= 3600
         ? $"{(int)(seconds / 3600)}:{(int)(seconds % 3600 / 60):00}:{(int)(seconds % 60):00}"

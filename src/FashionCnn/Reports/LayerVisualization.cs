@@ -86,7 +86,7 @@ public static class LayerVisualization
         }
         WeightStatistics? trained = null, untrained = null;
         if (layer is Conv2D or Dense)
-            (trained, untrained) = DrawWeights(net, index, options, modelName, Out);
+            (trained, untrained) = DrawWeights(net, index, options, modelName, model.ClassNames, Out);
 
         if (drawsMaps)
         {
@@ -113,7 +113,7 @@ public static class LayerVisualization
     /// two are comparable at a glance), and the kernels (Conv2D, one shared colour scale) or weight matrix (Dense).
     /// </summary>
     private static (WeightStatistics Trained, WeightStatistics Untrained) DrawWeights(
-        SequentialNet net, int index, VisualizeOptions options, string modelName, Func<string, string, string> output)
+        SequentialNet net, int index, VisualizeOptions options, string modelName, IReadOnlyList<string> classNames, Func<string, string, string> output)
     {
         var layer = net.Spec.Layers[index];
         var (weight, bias) = Snapshot(net, index);
@@ -141,6 +141,9 @@ public static class LayerVisualization
         {
             WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{layer.Name}-weights.png"),
                 $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
+            if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape))
+                SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{layer.Name}-weights-as-images.png"),
+                    $"{layer.Name} (Dense): each unit's 784 weights as the 28×28 image they weigh — {modelName}");
         }
         return (trained, untrained);
     }
@@ -164,6 +167,23 @@ public static class LayerVisualization
         long[] s = weight.Shape;
         int[] kerasShape = layer is Conv2D ? [(int)s[2], (int)s[3], (int)s[1], (int)s[0]] : [(int)s[1], (int)s[0]];
         return new WeightStatistics(kerasShape, bias.Shape.Select(d => (int)d).ToArray(), mean, std);
+    }
+
+    /// <summary>
+    /// A Dense layer on the pixels themselves (the book's 7-1 and 7-2 models): each unit's weights laid out as the
+    /// 28×28 image they multiply, red where ink raises the unit's score and blue where it lowers it — for the
+    /// logistic regression of 7-1, a template of each class.
+    /// </summary>
+    private static void SaveWeightsAsImages(NamedTensor weight, IReadOnlyList<string>? classNames, string path, string title)
+    {
+        int units = (int)weight.Shape[0];
+        string Caption(int u) => classNames is not null && u < classNames.Count ? classNames[u] : $"unit {u}";
+        float limit = Math.Max(weight.Values.Max(Math.Abs), 1e-6f);
+        var images = Enumerable.Range(0, units).Select(u => new GridImage(
+            weight.Values.AsSpan(u * LabeledImages.PixelsPerImage, LabeledImages.PixelsPerImage).ToArray(),
+            LabeledImages.Height, LabeledImages.Width, Caption(u))).ToList();
+        ImageGrid.Save(path, title, images, columns: Math.Min(10, units), new ScottPlot.Colormaps.Balance(),
+            new ScottPlot.Range(-limit, limit), cellPixels: 110);
     }
 
     /// <summary>Each filter's kernel for input channel 0, as the book's <c>conv_weights[:, :, 0, i]</c>.</summary>

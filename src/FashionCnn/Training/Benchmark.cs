@@ -102,7 +102,7 @@ public static class Benchmark
             double msPerStep = 1000 * trainSeconds / done;
             double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
             var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
-            var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps, msPerStep) : null;
+            var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps) : null;
             var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, device, options) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
