@@ -158,14 +158,18 @@ public class PredictCommandTests
     }
 
     [Fact]
-    public void The_probability_chart_is_drawn()
+    public void The_probability_chart_and_the_input_are_drawn_and_their_paths_printed()
     {
         using var temp = new TempFolder();
 
-        var result = Predict("--index", "3", "--split", "test", "--save-probabilities", temp.File("p.png"));
+        var result = Predict("--index", "3", "--split", "test", "--save-probabilities", temp.File("p.png"), "--show-input", temp.File("seen.png"));
 
         Assert.Equal(0, result.ExitCode);
         PngAssert.DecodesAndIsNotBlank(temp.File("p.png"));
+        using var seen = SKBitmap.Decode(temp.File("seen.png"));
+        Assert.Equal((28, 28), (seen.Width, seen.Height));
+        Assert.Contains($"wrote {temp.File("p.png")}", result.Stdout);
+        Assert.Contains($"wrote {temp.File("seen.png")}", result.Stdout);
     }
 
     [Theory]
