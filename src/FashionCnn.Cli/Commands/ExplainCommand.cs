@@ -12,102 +12,133 @@ internal static class ExplainCommand
 {
     public static Command Create()
     {
-        var defaults = new ExplainOptions();
-        var files = new Argument<string[]>("images") { Description = "PNG or JPEG pictures to explain (prepared as predict prepares them).", Arity = ArgumentArity.ZeroOrMore };
-        var index = new Option<int[]>("--index")
+        var options = new ExplainCommandOptions();
+        var command = new Command("explain",
+            "Where the network looked: Grad-CAM, saliency or occlusion maps of pictures, data set images or a split's most confident mistakes.");
+        command.Add(options.Files);
+        foreach (var option in options.All) command.Add(option);
+        command.Validators.Add(options.RequireOneSource);
+        command.SetAction(parsed =>
+        {
+            var report = Explainer.Run(options.Read(parsed));
+            Console.WriteLine(parsed.GetValue(options.Json) ? ToJson(report) : ToText(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>explain's arguments and options, each declared once with its help and default, and how they become <see cref="ExplainOptions"/>.</summary>
+    private sealed class ExplainCommandOptions
+    {
+        private static readonly ExplainOptions Defaults = new();
+
+        public readonly Argument<string[]> Files = new("images") { Description = "PNG or JPEG pictures to explain (prepared as predict prepares them).", Arity = ArgumentArity.ZeroOrMore };
+
+        private readonly Option<int[]> _index = new("--index")
         {
             Description = "Explain these images of --split: numbers and ranges, e.g. --index 0 5 7 or --index 0-9.",
             HelpName = "N…",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = ParseIndices,
         };
-        var misclassified = new Option<int>("--misclassified")
+
+        private readonly Option<int> _misclassified = new Option<int>("--misclassified")
         {
             Description = "Explain the K most confident mistakes on --split, ranked as evaluate ranks them.",
             HelpName = "K",
         }.AtLeast(1);
-        var split = CommonOptions.Split(defaults.Split, "Where --index and --misclassified point");
-        var model = CommonOptions.Model();
-        var architecture = CommonOptions.ArchitectureForWeights();
-        var method = CommonOptions.Choice("--method",
+
+        private readonly Option<string> _split = CommonOptions.Split(Defaults.Split, "Where --index and --misclassified point");
+
+        private readonly Option<string> _model = CommonOptions.Model();
+
+        private readonly Option<string?> _architecture = CommonOptions.ArchitectureForWeights();
+
+        private readonly Option<string> _method = CommonOptions.Choice("--method",
             "gradcam: ReLU of a convolution's output weighted by the class logit's gradient averaged per channel (Selvaraju et al., 2017); "
             + "saliency: |gradient| of the class logit per input pixel (Simonyan et al., 2014); "
             + "occlusion: drop in the class probability when a --patch square set to 0 covers each place (Zeiler and Fergus, 2014), "
             + "each pixel the mean of the drops of the patches covering it.",
-            defaults.Method.Name(), [.. ExplainMethodNames.All]);
-        var layer = new Option<string?>("--layer")
+            Defaults.Method.Name(), [.. ExplainMethodNames.All]);
+
+        private readonly Option<string?> _layer = new("--layer")
         {
             Description = "Grad-CAM's convolution, by index (as in Keras' model.layers) or name; default: the last Conv2D (after its activation).",
             HelpName = "N|NAME",
         };
-        var @class = new Option<string>("--class")
+
+        private readonly Option<string> _class = new("--class")
         {
             Description = "Whose map: the predicted class, the true class (data set images), or a class number or name (0, Bag, …).",
-            DefaultValueFactory = _ => defaults.Class,
+            DefaultValueFactory = _ => Defaults.Class,
             HelpName = "predicted|true|C",
         };
-        var patch = new Option<int>("--patch")
+
+        private readonly Option<int> _patch = new Option<int>("--patch")
         {
             Description = "Occlusion's square patch, in pixels, filled with 0 (the background).",
-            DefaultValueFactory = _ => defaults.Patch,
+            DefaultValueFactory = _ => Defaults.Patch,
             HelpName = "N",
         }.AtLeast(1);
-        var stride = new Option<int>("--stride")
+
+        private readonly Option<int> _stride = new Option<int>("--stride")
         {
             Description = "Pixels between occlusion patches; a last patch flush with the far edge covers what the stride skips.",
-            DefaultValueFactory = _ => defaults.Stride,
+            DefaultValueFactory = _ => Defaults.Stride,
             HelpName = "N",
         }.AtLeast(1);
-        var invert = CommonOptions.Choice("--invert",
+
+        private readonly Option<string> _invert = CommonOptions.Choice("--invert",
             "Flip grey levels of pictures so the garment is light on black as in Fashion-MNIST; auto flips when the border is mostly light.",
             "auto", "auto", "yes", "no");
-        var outDir = new Option<string>("--out") { Description = "Folder for the picture (created when missing).", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
-        var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per image, its map at the layer's resolution scaled to a maximum of 1." };
-        var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var dataDir = CommonOptions.DataDir();
-        var command = new Command("explain",
-            "Where the network looked: Grad-CAM, saliency or occlusion maps of pictures, data set images or a split's most confident mistakes.")
+
+        private readonly Option<string> _outDir = new("--out") { Description = "Folder for the picture (created when missing).", DefaultValueFactory = _ => Defaults.OutDir, HelpName = "DIR" };
+
+        public readonly Option<bool> Json = new("--json") { Description = "Print a JSON list with one object per image, its map at the layer's resolution scaled to a maximum of 1." };
+
+        private readonly Option<string> _device = CommonOptions.Device();
+
+        private readonly Option<int> _threads = CommonOptions.Threads();
+
+        private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+
+        /// <summary>Every option, in the order help lists them.</summary>
+        public IEnumerable<Option> All =>
+            [_index, _misclassified, _split, _model, _architecture, _method, _layer, _class, _patch, _stride, _invert, _outDir, Json, _device, _threads, _dataDir];
+
+        /// <summary>Exactly one kind of input per call; an image argument that looks like an option is a typo.</summary>
+        public void RequireOneSource(CommandResult result)
         {
-            files, index, misclassified, split, model, architecture, method, layer, @class, patch, stride, invert, outDir, json, device, threads, dataDir,
-        };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
+            if (result.GetValue(Files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
             {
                 result.AddError($"Unrecognized command or argument '{unknown}'");
                 return;
             }
             // Whether each source was given, read without converting it: a bad value already carries its own error.
-            int sources = new SymbolResult?[] { result.GetResult(files), result.GetResult(index), result.GetResult(misclassified) }
+            int sources = new SymbolResult?[] { result.GetResult(Files), result.GetResult(_index), result.GetResult(_misclassified) }
                 .Count(given => given is { Tokens.Count: > 0 });
             if (sources != 1) result.AddError("give image files, --index N… or --misclassified K (one of them)");
-        });
-        command.SetAction(parsed =>
+        }
+
+        public ExplainOptions Read(ParseResult parsed) => new()
         {
-            var report = Explainer.Run(new ExplainOptions
-            {
-                ModelPath = parsed.GetValue(model)!,
-                Architecture = parsed.GetValue(architecture),
-                Files = parsed.GetValue(files) ?? [],
-                Indices = parsed.GetValue(index) ?? [],
-                Misclassified = parsed.GetResult(misclassified) is null ? null : parsed.GetValue(misclassified),
-                Split = DataSplitNames.Parse(parsed.GetValue(split)!),
-                Method = ExplainMethodNames.Parse(parsed.GetValue(method)!),
-                Layer = parsed.GetValue(layer),
-                Class = parsed.GetValue(@class)!,
-                Patch = parsed.GetValue(patch),
-                Stride = parsed.GetValue(stride),
-                Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
-                OutDir = parsed.GetValue(outDir)!,
-                Device = parsed.GetValue(device)!,
-                Threads = parsed.GetValue(threads),
-                DataDir = parsed.GetValue(dataDir),
-            });
-            Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));
-            return ExitCodes.Success;
-        });
-        return command;
+            ModelPath = parsed.GetValue(_model)!,
+            Architecture = parsed.GetValue(_architecture),
+            Files = parsed.GetValue(Files) ?? [],
+            Indices = parsed.GetValue(_index) ?? [],
+            Misclassified = parsed.GetResult(_misclassified) is null ? null : parsed.GetValue(_misclassified),
+            Split = DataSplitNames.Parse(parsed.GetValue(_split)!),
+            Method = ExplainMethodNames.Parse(parsed.GetValue(_method)!),
+            Layer = parsed.GetValue(_layer),
+            Class = parsed.GetValue(_class)!,
+            Patch = parsed.GetValue(_patch),
+            Stride = parsed.GetValue(_stride),
+            Invert = parsed.GetValue(_invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+            OutDir = parsed.GetValue(_outDir)!,
+            Device = parsed.GetValue(_device)!,
+            Threads = parsed.GetValue(_threads),
+            DataDir = parsed.GetValue(_dataDir),
+        };
     }
 
     /// <summary>Numbers and ranges (0-9) into one list of indices, in the order given; a bad word is a parse error.</summary>

@@ -25,6 +25,28 @@ internal static class OptionRules
         return option;
     }
 
+    /// <summary>An optional number: when given, it must be positive and finite.</summary>
+    public static Option<double?> PositiveIfGiven(this Option<double?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out double? value) && value is double v && !(v > 0 && double.IsFinite(v)))
+                result.AddError($"{option.Name} must be a positive number (got {v})");
+        });
+        return option;
+    }
+
+    /// <summary>An optional whole number: when given, at least <paramref name="minimum"/>.</summary>
+    public static Option<int?> AtLeastIfGiven(this Option<int?> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out int? value) && value is int v && v < minimum)
+                result.AddError($"{option.Name} must be at least {minimum} (got {v})");
+        });
+        return option;
+    }
+
     public static Option<double> Positive(this Option<double> option)
     {
         option.Validators.Add(result =>

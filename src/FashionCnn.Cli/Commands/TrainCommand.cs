@@ -10,92 +10,114 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var defaults = new TrainingOptions();
-        var architecture = CommonOptions.Architecture(
+        var options = new TrainOptions();
+        var command = new Command("train", "Train a Keras Sequential model (the book's CNN by default) on the 48,000 training images, validating on the other 12,000 after every epoch.");
+        foreach (var option in options.All) command.Add(option);
+        command.SetAction(parsed => Run(options.Read(parsed)));
+        return command;
+    }
+
+    /// <summary>train's options, each declared once with its help and default, and how they become <see cref="TrainingOptions"/>.</summary>
+    private sealed class TrainOptions
+    {
+        private static readonly TrainingOptions Defaults = new();
+
+        private readonly Option<string?> _architecture = CommonOptions.Architecture(
             $"The model to train: a bundled architecture ({string.Join(", ", ArchitectureSource.Bundled.Select(b => b.Name))}; "
             + "'fashioncnn summary --list' describes them), a Keras JSON config (model.to_json()), or a model file whose layers are used "
             + $"with fresh Keras initialisation. Default: {ArchitectureSource.Default}, the book's CNN (or the model of --init-from).");
-        var initFrom = new Option<string?>("--init-from")
+
+        private readonly Option<string?> _initFrom = new("--init-from")
         {
             Description = "Start from this trained model's weights (any --model format), as keras.models.load_model then fit; the optimizer starts fresh.",
             HelpName = "MODEL",
         };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs }.AtLeast(1);
-        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, TrainingOptions.MaxBatchSize, "Images per training step.");
-        var optimizer = CommonOptions.Choice("--optimizer",
+
+        private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => Defaults.Epochs }.AtLeast(1);
+
+        private readonly Option<int> _batchSize = CommonOptions.BatchSize(Defaults.BatchSize, TrainingOptions.MaxBatchSize, "Images per training step.");
+
+        private readonly Option<string> _optimizer = CommonOptions.Choice("--optimizer",
             "adam (the book's chapter 8), sgd, rmsprop or adagrad, each with Keras 3's update rule and defaults. Keras' compile() without an optimizer uses rmsprop, as the book's 7-1 and 7-2 runs do.",
             "adam", "adam", "sgd", "rmsprop", "adagrad");
-        var learningRate = new Option<double?>("--learning-rate")
+
+        private readonly Option<double?> _learningRate = new Option<double?>("--learning-rate")
         {
             Description = "The optimizer's learning rate; default: Keras' (0.01 for sgd, 0.001 for the others).",
             HelpName = "RATE",
-        };
-        learningRate.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is double value && !(value > 0 && double.IsFinite(value)))
-                result.AddError($"--learning-rate must be a positive number (got {value})");
-        });
-        var momentum = new Option<double>("--momentum") { Description = "sgd only: momentum (Keras' default 0).", DefaultValueFactory = _ => 0 };
-        var nesterov = new Option<bool>("--nesterov") { Description = "sgd only: Nesterov momentum (needs --momentum above 0)." };
-        var rho = new Option<double>("--rho") { Description = "rmsprop only: decay of the squared-gradient average.", DefaultValueFactory = _ => 0.9 };
-        var patience = new Option<int>("--patience")
+        }.PositiveIfGiven();
+
+        private readonly Option<double> _momentum = new("--momentum") { Description = "sgd only: momentum (Keras' default 0).", DefaultValueFactory = _ => 0 };
+
+        private readonly Option<bool> _nesterov = new("--nesterov") { Description = "sgd only: Nesterov momentum (needs --momentum above 0)." };
+
+        private readonly Option<double> _rho = new("--rho") { Description = "rmsprop only: decay of the squared-gradient average.", DefaultValueFactory = _ => 0.9 };
+
+        private readonly Option<int> _patience = new Option<int>("--patience")
         {
             Description = "Early stopping: epochs without a lower val_loss before stopping; 0 turns it off (as for the book's 7-1 and 7-2 runs).",
-            DefaultValueFactory = _ => defaults.Patience,
+            DefaultValueFactory = _ => Defaults.Patience,
         }.AtLeast(0);
-        var seed = new Option<int>("--seed") { Description = "Seeds initial weights, shuffling and dropout.", DefaultValueFactory = _ => defaults.Seed };
-        var device = CommonOptions.Device();
-        var precision = CommonOptions.Precision();
-        var threads = CommonOptions.Threads();
-        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 and var value) result.AddError($"--limit must be at least 1 (got {value})");
-        });
-        var restoreBest = CommonOptions.Choice("--restore-best",
+
+        private readonly Option<int> _seed = new("--seed") { Description = "Seeds initial weights, shuffling and dropout.", DefaultValueFactory = _ => Defaults.Seed };
+
+        private readonly Option<string> _device = CommonOptions.Device();
+
+        private readonly Option<string> _precision = CommonOptions.Precision();
+
+        private readonly Option<int> _threads = CommonOptions.Threads();
+
+        private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" }.AtLeastIfGiven(1);
+
+        private readonly Option<string> _restoreBest = CommonOptions.Choice("--restore-best",
             "always: put the best epoch's weights back at the end (Keras 3); on-stop: only after an early stop (Keras 2).", "always", "always", "on-stop");
-        var dataDir = CommonOptions.DataDir();
-        var modelDir = new Option<string>("--model-dir")
+
+        private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+
+        private readonly Option<string> _modelDir = new("--model-dir")
         {
             Description = "Folder for the checkpoint, history and plots (created when missing).",
-            DefaultValueFactory = _ => defaults.ModelDir,
+            DefaultValueFactory = _ => Defaults.ModelDir,
             HelpName = "DIR",
         };
-        var resume = new Option<bool>("--resume")
+
+        private readonly Option<bool> _resume = new("--resume")
         {
             Description = "Continue the interrupted run in --model-dir from its last completed epoch (same model, optimizer, seed, batch size and limit).",
         };
-        var command = new Command("train", "Train a Keras Sequential model (the book's CNN by default) on the 48,000 training images, validating on the other 12,000 after every epoch.")
+
+        /// <summary>Every option, in the order help lists them.</summary>
+        public IEnumerable<Option> All =>
+        [
+            _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, _patience, _seed,
+            _device, _precision, _threads, _limit, _restoreBest, _dataDir, _modelDir, _resume,
+        ];
+
+        public TrainingOptions Read(ParseResult parsed) => new()
         {
-            architecture, initFrom, epochs, batchSize, optimizer, learningRate, momentum, nesterov, rho, patience, seed, device, precision, threads, limit,
-            restoreBest, dataDir, modelDir, resume,
-        };
-        command.SetAction(parsed => Run(new TrainingOptions
-        {
-            Architecture = parsed.GetValue(architecture),
-            InitFrom = parsed.GetValue(initFrom),
-            Epochs = parsed.GetValue(epochs),
-            BatchSize = parsed.GetValue(batchSize),
+            Architecture = parsed.GetValue(_architecture),
+            InitFrom = parsed.GetValue(_initFrom),
+            Epochs = parsed.GetValue(_epochs),
+            BatchSize = parsed.GetValue(_batchSize),
             Optimizer = new OptimizerSettings
             {
-                Kind = OptimizerSettings.Parse(parsed.GetValue(optimizer)!),
-                LearningRate = parsed.GetValue(learningRate),
-                Momentum = parsed.GetValue(momentum),
-                Nesterov = parsed.GetValue(nesterov),
-                Rho = parsed.GetValue(rho),
+                Kind = OptimizerSettings.Parse(parsed.GetValue(_optimizer)!),
+                LearningRate = parsed.GetValue(_learningRate),
+                Momentum = parsed.GetValue(_momentum),
+                Nesterov = parsed.GetValue(_nesterov),
+                Rho = parsed.GetValue(_rho),
             },
-            Patience = parsed.GetValue(patience),
-            Seed = parsed.GetValue(seed),
-            Device = parsed.GetValue(device)!,
-            Precision = Precisions.Parse(parsed.GetValue(precision)!),
-            Threads = parsed.GetValue(threads),
-            Limit = parsed.GetValue(limit),
-            RestoreBest = parsed.GetValue(restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,
-            DataDir = parsed.GetValue(dataDir),
-            ModelDir = parsed.GetValue(modelDir)!,
-            Resume = parsed.GetValue(resume),
-        }));
-        return command;
+            Patience = parsed.GetValue(_patience),
+            Seed = parsed.GetValue(_seed),
+            Device = parsed.GetValue(_device)!,
+            Precision = Precisions.Parse(parsed.GetValue(_precision)!),
+            Threads = parsed.GetValue(_threads),
+            Limit = parsed.GetValue(_limit),
+            RestoreBest = parsed.GetValue(_restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,
+            DataDir = parsed.GetValue(_dataDir),
+            ModelDir = parsed.GetValue(_modelDir)!,
+            Resume = parsed.GetValue(_resume),
+        };
     }
 
     private static int Run(TrainingOptions options)
