@@ -115,7 +115,17 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor x, int first, int last)
     {
         for (int i = first; i <= last; i++)
+        {
+            if (i < last && ReluBeforeMaxPooling(i))
+            {
+                // relu(max(x)) = max(relu(x)), gradients included, and the ReLU then runs on a quarter of the values:
+                // measured with bench, 0.2–0.3 ms less per such pair in a training step of the book's CNN.
+                x = Activate(Pool((Pooling2D)Spec.Layers[i + 1], Convolve(i, (Conv2D)Spec.Layers[i], x)), Activation.Relu, isOutput: false);
+                i++;
+                continue;
+            }
             x = Apply(i, x);
+        }
         // Under mixed_bfloat16 the logits go to the loss and the softmax in float32.
         return Mixed && x.dtype != ScalarType.Float32 ? x.to_type(ScalarType.Float32) : x;
     }
@@ -257,21 +267,26 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The same convolution as one product of the image's k×k patches (N·rows·columns, k·k) with the kernel
-    /// (k·k, filters), the bias added inside it; the patches are gathered as k·k strided views of the padded image.
+    /// The same convolution as one product of the image's k×k patches and a column of ones (N·rows·columns, k·k + 1)
+    /// with the kernel and the bias stacked below it (k·k + 1, filters); the patches are gathered as k·k strided views
+    /// of the padded image. Written this way, backward computes the kernel's and the bias' gradient as one product
+    /// patchesᵀ·grad; nn.functional.linear's backward computes gradᵀ·patches, which libtorch runs about four times
+    /// slower for this shape, and sums the bias' gradient over the long axis apart. Measured with bench on the book's
+    /// CNN: this layer's forward and backward with its pooling 2.3 ms a step against 3.4 ms.
     /// </summary>
     private static Tensor UnfoldedConvolution(Conv2D conv, Tensor input, Tensor weight, Tensor bias, long padding)
     {
         long n = input.shape[0], k = conv.KernelSize, s = conv.Strides, filters = weight.shape[0];
         var padded = padding > 0 ? nn.functional.pad(input, [padding, padding, padding, padding]) : input;
         long rows = (padded.shape[2] - k) / s + 1, columns = (padded.shape[3] - k) / s + 1;
-        var taps = new Tensor[k * k];
+        var taps = new Tensor[k * k + 1];
         for (long dy = 0; dy < k; dy++)
             for (long dx = 0; dx < k; dx++)
                 taps[dy * k + dx] = padded.slice(2, dy, dy + (rows - 1) * s + 1, s).slice(3, dx, dx + (columns - 1) * s + 1, s);
-        var patches = stack(taps, 4).reshape(n * rows * columns, k * k);
-        var y = nn.functional.linear(patches, weight.view(filters, k * k), bias);
-        return y.view(n, rows, columns, filters).permute(0, 3, 1, 2);
+        taps[k * k] = ones(1, 1, 1, 1, input.dtype, input.device).expand(n, 1, rows, columns);
+        var patches = stack(taps, 4).reshape(n * rows * columns, k * k + 1);
+        var kernelAndBias = cat([weight.view(filters, k * k).t(), bias.view(1, filters)], 0);
+        return patches.mm(kernelAndBias).view(n, rows, columns, filters).permute(0, 3, 1, 2);
     }
 
     private Tensor Project(int index, Tensor x)
@@ -295,6 +310,9 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         using var keep = empty_like(x).bernoulli_(1 - rate, DropoutGenerator);
         return x.mul(keep).div_(1 - rate);
     }
+
+    private bool ReluBeforeMaxPooling(int index) =>
+        Spec.Layers[index] is Conv2D { Activation: Activation.Relu } && Spec.Layers[index + 1] is MaxPooling2D;
 
     private Tensor Apply(int index, Tensor x)
     {

@@ -15,7 +15,9 @@ public sealed record ProfilePart(string Category, string Part, double Millisecon
 /// next is that layer's backward, as autograd really ran it (on the CPU, autograd runs on the calling thread, one
 /// node after another). What the parts do not account for of the profiled step's own wall time — the gradients'
 /// zeroing, freeing the step's tensors, dispatch between the parts — is "everything else". The clocks and probes
-/// make a profiled step a little slower than a plain one; both times are reported.
+/// make a profiled step a little slower than a plain one; both times are reported. Running layer by layer also
+/// undoes one reordering of the plain step (a convolution's ReLU after the max pooling that follows it), so here the
+/// ReLU is part of the convolution and the pooling runs on its output.
 /// </summary>
 public static class StepProfile
 {

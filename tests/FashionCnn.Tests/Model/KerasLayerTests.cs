@@ -131,6 +131,7 @@ public class KerasLayerTests
         double[] image = Enumerable.Range(0, 81).Select(_ => random.NextDouble()).ToArray();
         using var x = tensor(image.Select(v => (float)v).ToArray(), [1, 1, 9, 9]);
         var (weight, bias) = net.WeightAndBias(0);
+        using (no_grad()) bias.uniform_(-0.5, 0.5, new Generator(7)); // Keras starts biases at zero; a trained one is not
         // Keras' kernel layout (kh, kw, in, out) from ours (out, in, kh, kw).
         float[] kerasKernel = weight.permute(2, 3, 1, 0).contiguous().data<float>().ToArray();
         var expected = KerasReference.Conv2D(new KerasReference.Activation([9, 9, 1], image), kerasKernel, bias.data<float>().ToArray(),
@@ -145,6 +146,42 @@ public class KerasLayerTests
             float[] actual = y.data<float>().ToArray();
             for (int i = 0; i < actual.Length; i++)
                 Assert.True(Math.Abs(expected.Values[i] - actual[i]) < 1e-5, $"training {training}, value {i}: expected {expected.Values[i]}, got {actual[i]}");
+        }
+    }
+
+    [Fact]
+    public void Training_gives_the_kernel_and_bias_gradients_of_libtorchs_convolution_and_pooling()
+    {
+        // Training runs the one-channel convolution from its patches and a ReLU followed by max pooling as pooling then
+        // ReLU; the gradients must be those of libtorch's conv2d → relu → max_pool2d, computed apart here.
+        var spec = new ModelSpec(new TensorShape(12, 12, 1),
+        [
+            new Conv2D("conv", 4, 3, Activation.Relu, true, 1), new MaxPooling2D("pool", 2, null, false),
+            new Conv2D("conv_1", 3, 3, Activation.Relu, false, 1), new MaxPooling2D("pool_1", 2, null, false),
+        ]);
+        using var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(5);
+        var (w0, b0) = net.WeightAndBias(0);
+        var (w2, b2) = net.WeightAndBias(2);
+        using (no_grad()) { b0.uniform_(-0.3, 0.3, new Generator(1)); b2.uniform_(-0.3, 0.3, new Generator(2)); }
+        using var x = rand([3, 1, 12, 12], generator: new Generator(3));
+        using var weights = rand([3, 3, 2, 2], generator: new Generator(4)); // a loss Σ y·r with a gradient everywhere
+
+        net.train();
+        using (var y = net.call(x)) y.mul(weights).sum().backward();
+        var actual = new[] { w0, b0, w2, b2 }.Select(p => p.grad!.clone()).ToArray();
+
+        Tensor Reference(Tensor t, Tensor w, Tensor b, long padding) =>
+            nn.functional.max_pool2d(nn.functional.relu(nn.functional.conv2d(t, w, b, padding: [padding, padding])), [2, 2], [2, 2]);
+        foreach (var p in new[] { w0, b0, w2, b2 }) p.grad!.zero_();
+        using (var y = Reference(Reference(x, w0, b0, 1), w2, b2, 0)) y.mul(weights).sum().backward();
+
+        var expected = new[] { w0, b0, w2, b2 };
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = (actual[i] - expected[i].grad!).abs().max().item<float>();
+            Assert.True(difference < 1e-5, $"parameter {i}: gradients differ by {difference}");
+            Assert.True(expected[i].grad!.abs().sum().item<float>() > 0, $"parameter {i}: no gradient at all");
         }
     }
 }
