@@ -15,14 +15,25 @@ internal static class CommonOptions
     };
 
     /// <summary>--model; <paramref name="onnx"/> for the verbs that also run an .onnx file (in ONNX Runtime).</summary>
-    public static Option<string> Model(bool onnx = false) => new("--model")
+    public static Option<string> Model(bool onnx = false)
     {
-        Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict"
-                      + (onnx ? ", or an .onnx file that export wrote (run in ONNX Runtime) " : " ")
-                      + $"(default: {Path.Combine("models", Checkpoint.FileName)}, or {Path.Combine("models", Checkpoint.DenseFileName)} when only that exists).",
-        DefaultValueFactory = _ => DefaultModel(),
-        HelpName = "PATH",
-    };
+        var option = new Option<string>("--model")
+        {
+            Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict"
+                          + (onnx ? ", or an .onnx file that export wrote (run in ONNX Runtime) " : " ")
+                          + $"(default: {Path.Combine("models", Checkpoint.FileName)}, or {Path.Combine("models", Checkpoint.DenseFileName)} when only that exists).",
+            DefaultValueFactory = _ => DefaultModel(),
+            HelpName = "PATH",
+        };
+        // Before any training the default names nothing yet: say what to do rather than "file not found".
+        option.Validators.Add(result =>
+        {
+            if (result.Implicit && result.GetValueOrDefault<string>() is { } path && !Path.Exists(path))
+                result.AddError($"no model at {path} yet: train one with 'fashioncnn train', or give --model "
+                                + $"(the book's own checkpoint is {Path.Combine("models", "book", "best-cnn-model.h5")} in the repository).");
+        });
+        return option;
+    }
 
     /// <summary>What <c>train</c> wrote last into ./models: the CNN's checkpoint, or a dense model's when only that is there.</summary>
     private static string DefaultModel()

@@ -92,4 +92,26 @@ public class ErrorPolicyTests
         Assert.Contains("--model /nonexistent/model.h5: file not found", plain.Stderr);
         Assert.Contains("   at FashionCnn.", verbose.Stderr);
     }
+
+    [Theory]
+    [InlineData("visualize", "--layer", "0")]
+    [InlineData("evaluate")]
+    [InlineData("explain", "--index", "0")]
+    public void Before_any_training_the_default_model_says_to_train_or_give_one(params string[] args)
+    {
+        string empty = Directory.CreateTempSubdirectory("fashioncnn-no-model-").FullName;
+        try
+        {
+            var result = CliRunner.Run(empty, args);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+            Assert.Contains($"no model at {Path.Combine("models", "best-cnn-model.safetensors")} yet: train one with 'fashioncnn train', or give --model", result.Stderr);
+            Assert.DoesNotContain("file not found", result.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
 }
