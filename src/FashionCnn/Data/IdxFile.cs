@@ -40,46 +40,8 @@ public static class IdxFile
             file.Position = 0;
             using Stream source = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-            int rank = expectedMagic & 0xff;
-            var header = new byte[4 + 4 * rank];
-            int headerRead = source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (headerRead >= 4)
-            {
-                int magic = BinaryPrimitives.ReadInt32BigEndian(header);
-                if (magic != expectedMagic)
-                    throw new FashionCnnException(
-                        $"{name}: wrong magic number {magic} (0x{magic:x8}); expected {expectedMagic} for an IDX {Kind(expectedMagic)} file.");
-            }
-            if (headerRead < header.Length)
-                throw new FashionCnnException(headerRead < 4
-                    ? $"{name}: file is too short to be an IDX file ({headerRead} bytes)."
-                    : $"{name}: truncated header ({headerRead} bytes, expected {header.Length}).");
-            sha256.AppendData(header);
-
-            var shape = new int[rank];
-            long expectedLength = 1;
-            for (int d = 0; d < rank; d++)
-            {
-                shape[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
-                if (shape[d] < 0)
-                    throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
-                expectedLength *= shape[d];
-                if (expectedLength > MaxDataBytes)
-                    throw new FashionCnnException($"{name}: header declares more data than any Fashion-MNIST file holds.");
-            }
-
-            var data = new byte[expectedLength];
-            int read = source.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-            if (read < expectedLength)
-                throw new FashionCnnException($"{name}: truncated: header declares {expectedLength} data bytes, file holds {read}.");
-            long extra = 0;
-            var probe = new byte[4096];
-            for (int n; (n = source.Read(probe)) > 0 && extra <= MaxDataBytes;) extra += n;
-            if (extra > 0)
-                throw new FashionCnnException($"{name}: {extra} unexpected bytes after the {expectedLength} the header declares.");
-            sha256.AppendData(data);
-
+            var shape = ReadShape(source, expectedMagic, name, sha256);
+            var data = ReadData(source, shape.Aggregate(1L, (product, size) => product * size), name, sha256);
             return new IdxArray(path, shape, data, Convert.ToHexStringLower(sha256.GetHashAndReset()));
         }
         catch (InvalidDataException e)
@@ -98,6 +60,55 @@ public static class IdxFile
         {
             throw new FashionCnnException($"{name}: permission denied ({path}).", e);
         }
+    }
+
+    /// <summary>The header: the magic number <paramref name="expectedMagic"/>, then one size per dimension, none negative, their product bounded.</summary>
+    private static int[] ReadShape(Stream source, int expectedMagic, string name, IncrementalHash sha256)
+    {
+        int rank = expectedMagic & 0xff;
+        var header = new byte[4 + 4 * rank];
+        int headerRead = source.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (headerRead >= 4)
+        {
+            int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+            if (magic != expectedMagic)
+                throw new FashionCnnException(
+                    $"{name}: wrong magic number {magic} (0x{magic:x8}); expected {expectedMagic} for an IDX {Kind(expectedMagic)} file.");
+        }
+        if (headerRead < header.Length)
+            throw new FashionCnnException(headerRead < 4
+                ? $"{name}: file is too short to be an IDX file ({headerRead} bytes)."
+                : $"{name}: truncated header ({headerRead} bytes, expected {header.Length}).");
+        sha256.AppendData(header);
+
+        var shape = new int[rank];
+        long length = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            shape[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
+            if (shape[d] < 0)
+                throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
+            length *= shape[d];
+            if (length > MaxDataBytes)
+                throw new FashionCnnException($"{name}: header declares more data than any Fashion-MNIST file holds.");
+        }
+        return shape;
+    }
+
+    /// <summary>Exactly <paramref name="expectedLength"/> bytes, with nothing after them.</summary>
+    private static byte[] ReadData(Stream source, long expectedLength, string name, IncrementalHash sha256)
+    {
+        var data = new byte[expectedLength];
+        int read = source.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (read < expectedLength)
+            throw new FashionCnnException($"{name}: truncated: header declares {expectedLength} data bytes, file holds {read}.");
+        long extra = 0;
+        var probe = new byte[4096];
+        for (int n; (n = source.Read(probe)) > 0 && extra <= MaxDataBytes;) extra += n;
+        if (extra > 0)
+            throw new FashionCnnException($"{name}: {extra} unexpected bytes after the {expectedLength} the header declares.");
+        sha256.AppendData(data);
+        return data;
     }
 
     private static string Kind(int magic) => magic == LabelMagic ? "label" : magic == ImageMagic ? "image" : "data";
