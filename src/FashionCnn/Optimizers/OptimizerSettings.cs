@@ -82,5 +82,26 @@ public sealed record OptimizerSettings
         epsilon = Epsilon,
     });
 
+    /// <summary>What <see cref="Describe"/> says of settings that <see cref="ToJson"/> wrote; the text itself when it is not such JSON.</summary>
+    public static string DescribeJson(string json)
+    {
+        try
+        {
+            var root = JsonDocument.Parse(json).RootElement;
+            return new OptimizerSettings
+            {
+                Kind = Parse(root.GetProperty("name").GetString() ?? ""),
+                LearningRate = root.GetProperty("learning_rate").GetDouble(),
+                Momentum = root.GetProperty("momentum").GetDouble(),
+                Nesterov = root.GetProperty("nesterov").GetBoolean(),
+                Rho = root.GetProperty("rho").GetDouble(),
+            }.Describe();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FashionCnnException)
+        {
+            return json;
+        }
+    }
+
     private static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

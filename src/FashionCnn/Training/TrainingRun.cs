@@ -5,6 +5,7 @@ using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Optimizers;
 using FashionCnn.Plotting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -252,7 +253,7 @@ public sealed class TrainingRun : IDisposable
         var now = Identity;
         if (saved.Architecture != now.Architecture) throw new FashionCnnException("--resume: the run trained another architecture; give the same --architecture (or --init-from) as before.");
         if (saved.Optimizer != now.Optimizer)
-            throw new FashionCnnException($"--resume: the run used the optimizer {saved.Optimizer}, not {now.Optimizer}; give the same --optimizer and its options.");
+            throw new FashionCnnException($"--resume: the run used {OptimizerSettings.DescribeJson(saved.Optimizer)}, not {_options.Optimizer.Describe()}; give the same --optimizer and its options.");
         if (saved.Precision != now.Precision) throw new FashionCnnException($"--resume: the run used --precision {saved.Precision}, not {now.Precision}.");
         if (saved.Seed != now.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {now.Seed}.");
         if (saved.BatchSize != now.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {now.BatchSize}.");

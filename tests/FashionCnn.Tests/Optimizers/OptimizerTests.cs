@@ -201,4 +201,15 @@ public class OptimizerTests
     [InlineData(OptimizerKind.Adagrad, 0.001)]
     public void Default_learning_rates_are_keras(OptimizerKind kind, double rate) =>
         Assert.Equal(rate, new OptimizerSettings { Kind = kind }.EffectiveLearningRate);
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, 0.05, 0.9, true, 0.9, "sgd (learning rate 0.05, momentum 0.9, nesterov)")]
+    [InlineData(OptimizerKind.Rmsprop, null, 0.0, false, 0.8, "rmsprop (learning rate 0.001, rho 0.8)")]
+    [InlineData(OptimizerKind.Adagrad, 0.01, 0.0, false, 0.9, "adagrad (learning rate 0.01)")]
+    public void Settings_recorded_as_json_are_described_as_on_the_command_line(OptimizerKind kind, double? rate, double momentum, bool nesterov, double rho, string text)
+    {
+        var settings = new OptimizerSettings { Kind = kind, LearningRate = rate, Momentum = momentum, Nesterov = nesterov, Rho = rho };
+        Assert.Equal(text, OptimizerSettings.DescribeJson(settings.ToJson()));
+        Assert.Equal("{\"name\":\"nadam\"}", OptimizerSettings.DescribeJson("{\"name\":\"nadam\"}")); // not ours: shown as it is
+    }
 }
