@@ -44,7 +44,7 @@ public static class ImageGrid
                 caption.LabelAlignment = Alignment.LowerCenter;
             }
         }
-        if (sharedRange is not null && last is not null) plot.Add.ColorBar(last);
+        if (sharedRange is not null && last is not null) PlotStyle.AddColorBar(plot, last);
 
         plot.Title(title);
         foreach (var axis in new ScottPlot.IAxis[] { plot.Axes.Bottom, plot.Axes.Left, plot.Axes.Right, plot.Axes.Top })

@@ -34,6 +34,17 @@ public static class PlotStyle
         return plot;
     }
 
+    /// <summary>
+    /// A colour bar for <paramref name="source"/> with a handful of ticks, however tall the picture: ScottPlot's
+    /// default density put a tick every 0.05 (or 0.005) along a tall bar, too crowded to read.
+    /// </summary>
+    public static ScottPlot.Panels.ColorBar AddColorBar(Plot plot, IHasColorAxis source)
+    {
+        var bar = plot.Add.ColorBar(source);
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 7, TickDensity = 0.5 };
+        return bar;
+    }
+
     /// <summary>Renders <paramref name="plot"/> to a PNG at <paramref name="path"/>, atomically, its title fitted to <paramref name="width"/>.</summary>
     public static void SavePng(Plot plot, string path, int width, int height)
     {

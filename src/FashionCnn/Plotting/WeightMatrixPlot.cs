@@ -22,8 +22,7 @@ public static class WeightMatrixPlot
         heatmap.Colormap = new ScottPlot.Colormaps.Balance();
         heatmap.Rectangle = new CoordinateRect(0, inputs, 0, units);
         heatmap.ManualRange = new ScottPlot.Range(-limit, limit); // symmetric, so zero is the middle colour
-        // A tick every 0.05 crowded the bar; a handful of ticks reads at a glance.
-        plot.Add.ColorBar(heatmap).Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 7, TickDensity = 0.5 };
+        PlotStyle.AddColorBar(plot, heatmap);
         plot.Title(title);
         plot.XLabel("input feature");
         plot.YLabel("unit");

@@ -59,4 +59,19 @@ public class PlotLayoutTests
         Assert.False(plot.Legend.IsVisible); // the in-plot legend box, which covered the curves and the marker
         Assert.Contains(plot.Axes.GetPanels(), panel => panel is ScottPlot.Panels.LegendPanel);
     }
+
+    [Fact]
+    public void A_tall_colour_bar_keeps_a_handful_of_labelled_ticks()
+    {
+        // The dense layer's "weights as images" picture is 1,490 pixels tall; with ScottPlot's default density
+        // its bar over ±0.15 was labelled every 0.005 (61 labels).
+        var plot = PlotStyle.NewPlot();
+        var heatmap = plot.Add.Heatmap(new double[,] { { -0.15, 0.0 }, { 0.07, 0.15 } });
+        var bar = PlotStyle.AddColorBar(plot, heatmap);
+
+        plot.GetImage(1230, 1490);
+
+        int labelled = bar.Axis.TickGenerator.Ticks.Count(t => t.IsMajor && t.Label.Length > 0);
+        Assert.InRange(labelled, 2, 7);
+    }
 }
