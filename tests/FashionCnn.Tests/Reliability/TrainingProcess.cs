@@ -19,7 +19,15 @@ internal sealed class TrainingProcess : IDisposable
         };
         foreach (string arg in (string[])["train", "--device", "cpu", .. args]) start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_lines)
+            {
+                _lines.Add(e.Data);
+                Monitor.PulseAll(_lines); // wakes WaitFor at once, so a signal can follow a line within a millisecond
+            }
+        };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -31,17 +39,30 @@ internal sealed class TrainingProcess : IDisposable
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    /// <summary>Waits until a line of output contains <paramref name="text"/> <paramref name="count"/> times.</summary>
+    /// <summary>
+    /// Waits until a line of output contains <paramref name="text"/> <paramref name="count"/> times. A process that
+    /// printed it and ended before this returned is not an error: its output is read to the end first (Interrupt then
+    /// reports that the process is gone).
+    /// </summary>
     public void WaitFor(string text, int count = 1, int timeoutSeconds = 240)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             lock (_lines)
+            {
                 if (_lines.Count(l => l.Contains(text)) >= count) return;
-            if (_process.HasExited) throw new InvalidOperationException($"train exited ({_process.ExitCode}) before '{text}':\n{Stdout}\n{Stderr}");
+                Monitor.Wait(_lines, 50);
+                if (_lines.Count(l => l.Contains(text)) >= count) return;
+            }
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // the rest of its output
+                lock (_lines)
+                    if (_lines.Count(l => l.Contains(text)) >= count) return;
+                throw new InvalidOperationException($"train exited ({_process.ExitCode}) before '{text}':\n{Stdout}\n{Stderr}");
+            }
             if (clock.Elapsed.TotalSeconds > timeoutSeconds) throw new TimeoutException($"no '{text}' in {timeoutSeconds} s:\n{Stdout}");
-            Thread.Sleep(50);
         }
     }
 
