@@ -87,7 +87,8 @@ public sealed record OptimizerSettings
     {
         try
         {
-            var root = JsonDocument.Parse(json).RootElement;
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
             return new OptimizerSettings
             {
                 Kind = Parse(root.GetProperty("name").GetString() ?? ""),
