@@ -27,7 +27,7 @@ public static class DecodedSetCache
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
         Add(Magic);
-        Add($"{layout.Root}|{options.ImageSize}|{options.ColorMode}|{string.Join(",", layout.ClassNames)}|{layout.Skipped}");
+        Add($"{layout.Root}|{options.ImageSize}|{options.ColorMode}|{options.Strict}|{string.Join(",", layout.ClassNames)}|{layout.Skipped}");
         foreach (var (part, entries) in new[] { ("train", layout.Train), ("test", layout.Test ?? []) })
             foreach (var e in entries)
                 Add($"{part}|{e.Label}|{e.Path}|{e.Length}|{e.Modified.Ticks}");

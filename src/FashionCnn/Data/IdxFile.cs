@@ -90,7 +90,7 @@ public static class IdxFile
                 throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
             length *= shape[d];
             if (length > MaxDataBytes)
-                throw new FashionCnnException($"{name}: header declares more than the 1 GiB of data this tool reads from one IDX file.");
+                throw new FashionCnnException($"{name}: header declares more data than the 1 GiB this tool reads from one IDX file.");
         }
         return shape;
     }
