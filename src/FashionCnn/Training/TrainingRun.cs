@@ -200,7 +200,7 @@ public sealed class TrainingRun : IDisposable
     private void RecordMemory()
     {
         GC.Collect();
-        _residentMegabytes.Add(Math.Round(Environment.WorkingSet / 1048576.0, 1));
+        _residentMegabytes.Add(Math.Round(ByteSize.Megabytes(Environment.WorkingSet), 1));
         _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
