@@ -1,7 +1,7 @@
 using FashionCnn.Files;
 using FashionCnn.Model;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>
 /// Estimates the memory one batch needs before any is allocated, so a batch size the machine cannot hold is a

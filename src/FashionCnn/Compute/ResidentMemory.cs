@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>How much memory the process holds, as bench and run.json report it.</summary>
 public static class ResidentMemory

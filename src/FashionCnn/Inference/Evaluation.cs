@@ -1,15 +1,18 @@
-using FashionCnn.Model;
-using TorchSharp;
-using static TorchSharp.torch;
+using FashionCnn.Data;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Inference;
 
-/// <summary>Loss and accuracy over a whole set, as Keras' <c>model.evaluate</c> reports them, and optionally each prediction.</summary>
-public sealed record EvaluationResult(double Loss, double Accuracy, int Correct, int Count, Predictions? Predictions = null);
+/// <summary>Loss and accuracy over a whole set, as Keras' <c>model.evaluate</c> reports them, and each prediction.</summary>
+public sealed record EvaluationResult(double Loss, double Accuracy, int Correct, int Count, Predictions Predictions);
 
-/// <summary>Each image's predicted class and its probability, with the true labels, in data set order.</summary>
+/// <summary>Each image's predicted class and its probability (<see cref="IClassifier"/>'s rule), with the true labels, in data set order.</summary>
 public sealed record Predictions(int[] Predicted, float[] Confidence, int[] Labels);
 
+/// <summary>
+/// Keras' <c>model.evaluate</c> through any <see cref="IClassifier"/>: mean sparse categorical cross-entropy, accuracy
+/// and each prediction. The one evaluation path: <c>evaluate</c>, <c>train</c>'s validation, <c>bench</c> and
+/// <c>explain --misclassified</c> all run it, so they agree on every number and on the order of mistakes.
+/// </summary>
 public static class Evaluation
 {
     /// <summary>
@@ -21,51 +24,56 @@ public static class Evaluation
     /// <summary>More images per forward pass than any split has is one pass anyway.</summary>
     public const int MaxBatchSize = 60_000;
 
-    /// <summary>
-    /// Mean sparse categorical cross-entropy and accuracy over <paramref name="data"/>, dropout off. Sums stay
-    /// on the device and are read once at the end; with <paramref name="keepPredictions"/> each batch's
-    /// predictions are copied back too.
-    /// </summary>
-    public static EvaluationResult Run(SequentialNet net, DeviceDataset data, int batchSize = DefaultBatchSize, bool keepPredictions = false)
+    public static EvaluationResult Run(IClassifier classifier, LabeledImages images, int batchSize = DefaultBatchSize)
     {
-        bool wasTraining = net.training;
-        net.eval();
-        var predicted = keepPredictions ? new int[data.Count] : null;
-        var confidence = keepPredictions ? new float[data.Count] : null;
-        try
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        int classes = classifier.ClassNames.Count;
+        var predicted = new int[images.Count];
+        var confidence = new float[images.Count];
+        double lossSum = 0;
+        int correct = 0;
+        for (int start = 0; start < images.Count; start += batchSize)
         {
-            // Inference mode skips autograd's version counters and views bookkeeping, cheaper than no_grad.
-            using var _ = inference_mode(true);
-            using var lossSum = zeros(1, ScalarType.Float64, data.Images.device);
-            using var correct = zeros(1, ScalarType.Int64, data.Images.device);
-            for (long start = 0; start < data.Count; start += batchSize)
+            int count = Math.Min(batchSize, images.Count - start);
+            float[] logs = classifier.LogProbabilities(images.Pixels.AsSpan(start * LabeledImages.PixelsPerImage, count * LabeledImages.PixelsPerImage), count);
+            for (int i = 0; i < count; i++)
             {
-                using var scope = NewDisposeScope();
-                long count = Math.Min(batchSize, data.Count - start);
-                var logits = net.call(net.InputFromPixels(data.ImageRange(start, count)));
-                var labels = data.LabelRange(start, count);
-                lossSum.add_(nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-                var classes = logits.argmax(1);
-                correct.add_(classes.eq(labels).sum());
-                if (keepPredictions)
-                {
-                    var top = nn.functional.softmax(logits, 1).max(1).values.cpu();
-                    classes.to_type(ScalarType.Int32).cpu().data<int>().CopyTo(predicted!, (int)start);
-                    top.data<float>().CopyTo(confidence!, (int)start);
-                }
+                var row = logs.AsSpan(i * classes, classes);
+                int label = images.Labels[start + i], top = TopClass(row);
+                lossSum -= row[label];
+                predicted[start + i] = top;
+                confidence[start + i] = MathF.Exp(row[top]);
+                if (top == label) correct++;
             }
-            int right = (int)correct.item<long>();
-            Predictions? predictions = null;
-            if (keepPredictions)
-            {
-                using var labels = data.Labels.to_type(ScalarType.Int32).cpu();
-                predictions = new Predictions(predicted!, confidence!, labels.data<int>().ToArray());
-            }
-            return new EvaluationResult(lossSum.item<double>() / data.Count, (double)right / data.Count, right, data.Count, predictions);
         }
-        finally
+        var labels = images.Labels.Select(l => (int)l).ToArray();
+        return new EvaluationResult(lossSum / images.Count, (double)correct / images.Count, correct, images.Count,
+            new Predictions(predicted, confidence, labels));
+    }
+
+    /// <summary>
+    /// Every class's probability for <paramref name="count"/> images, row after row, in batches of
+    /// <paramref name="batchSize"/>: exp of the classifier's log-probabilities (<see cref="IClassifier"/>'s rule).
+    /// </summary>
+    public static float[] Probabilities(IClassifier classifier, ReadOnlySpan<byte> pixels, int count, int batchSize = DefaultBatchSize)
+    {
+        int classes = classifier.ClassNames.Count;
+        var probabilities = new float[count * classes];
+        for (int start = 0; start < count; start += batchSize)
         {
-            if (wasTraining) net.train();
+            int n = Math.Min(batchSize, count - start);
+            float[] logs = classifier.LogProbabilities(pixels.Slice(start * LabeledImages.PixelsPerImage, n * LabeledImages.PixelsPerImage), n);
+            for (int i = 0; i < logs.Length; i++) probabilities[start * classes + i] = MathF.Exp(logs[i]);
         }
+        return probabilities;
+    }
+
+    /// <summary>The first of the largest, as argmax does.</summary>
+    public static int TopClass(ReadOnlySpan<float> row)
+    {
+        int top = 0;
+        for (int c = 1; c < row.Length; c++)
+            if (row[c] > row[top]) top = c;
+        return top;
     }
 }

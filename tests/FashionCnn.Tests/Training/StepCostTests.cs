@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 using FashionCnn.Model;
 using FashionCnn.Training;
 using static TorchSharp.torch;
