@@ -27,6 +27,7 @@ public static class Evaluation
     public static EvaluationResult Run(IClassifier classifier, LabeledImages images, int batchSize = DefaultBatchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        ModelFit.Require(classifier.InputShape, classifier.ClassNames.Count, images, "the model");
         int classes = classifier.ClassNames.Count;
         var predicted = new int[images.Count];
         var confidence = new float[images.Count];
@@ -35,7 +36,7 @@ public static class Evaluation
         for (int start = 0; start < images.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, images.Count - start);
-            float[] logs = classifier.LogProbabilities(images.Pixels.AsSpan(start * LabeledImages.PixelsPerImage, count * LabeledImages.PixelsPerImage), count);
+            float[] logs = classifier.LogProbabilities(images.Pixels.AsSpan(start * images.Shape.Values, count * images.Shape.Values), count);
             for (int i = 0; i < count; i++)
             {
                 var row = logs.AsSpan(i * classes, classes);
@@ -52,17 +53,17 @@ public static class Evaluation
     }
 
     /// <summary>
-    /// Every class's probability for <paramref name="count"/> images, row after row, in batches of
+    /// Every class's probability for <paramref name="count"/> images (each <see cref="IClassifier.InputShape"/>'s values), row after row, in batches of
     /// <paramref name="batchSize"/>: exp of the classifier's log-probabilities (<see cref="IClassifier"/>'s rule).
     /// </summary>
     public static float[] Probabilities(IClassifier classifier, ReadOnlySpan<byte> pixels, int count, int batchSize = DefaultBatchSize)
     {
-        int classes = classifier.ClassNames.Count;
+        int classes = classifier.ClassNames.Count, values = (int)classifier.InputShape.ElementCount;
         var probabilities = new float[count * classes];
         for (int start = 0; start < count; start += batchSize)
         {
             int n = Math.Min(batchSize, count - start);
-            float[] logs = classifier.LogProbabilities(pixels.Slice(start * LabeledImages.PixelsPerImage, n * LabeledImages.PixelsPerImage), n);
+            float[] logs = classifier.LogProbabilities(pixels.Slice(start * values, n * values), n);
             for (int i = 0; i < logs.Length; i++) probabilities[start * classes + i] = MathF.Exp(logs[i]);
         }
         return probabilities;

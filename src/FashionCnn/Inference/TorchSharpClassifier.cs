@@ -34,6 +34,8 @@ public sealed class TorchSharpClassifier : IClassifier
 
     public IReadOnlyList<string> ClassNames { get; }
 
+    public Model.TensorShape InputShape => _net.Spec.InputShape;
+
     /// <summary>log_softmax of the network's float32 logits, the numerically stable form of Keras' softmax-then-log.</summary>
     public float[] LogProbabilities(ReadOnlySpan<byte> pixels, int count)
     {
@@ -44,7 +46,7 @@ public sealed class TorchSharpClassifier : IClassifier
             using var scope = NewDisposeScope();
             // Inference mode skips autograd's version counters and views bookkeeping, cheaper than no_grad.
             using var _ = inference_mode(true);
-            var images = tensor(pixels.ToArray(), [count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(_device);
+            var images = tensor(pixels.ToArray(), _net.PixelShape(count), ScalarType.Byte).to(_device);
             var logits = _net.call(_net.InputFromPixels(images));
             return nn.functional.log_softmax(logits, 1).cpu().data<float>().ToArray();
         }

@@ -148,6 +148,16 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return FromKerasOrder(input.reshape([input.shape[0], .. shape.Dimensions.Select(d => (long)d)]));
     }
 
+    /// <summary>
+    /// The shape to give <paramref name="count"/> images' bytes (in Keras' (H, W, C) order) before <see cref="InputFromPixels"/>:
+    /// (N, 1, H, W) for a grey image input, which needs no permute, else the model's input shape.
+    /// </summary>
+    public long[] PixelShape(int count)
+    {
+        var shape = Spec.InputShape;
+        return shape.Rank == 3 && shape[2] == 1 ? [count, 1, shape[0], shape[1]] : [count, .. shape.Dimensions.Select(d => (long)d)];
+    }
+
     /// <summary>Class probabilities by the tool's one rule (<see cref="Inference.IClassifier"/>): exp of the log-softmax of the float32 logits.</summary>
     public Tensor Probabilities(Tensor input) => nn.functional.log_softmax(forward(input), 1).exp();
 
