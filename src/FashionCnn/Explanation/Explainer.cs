@@ -31,6 +31,8 @@ public static class Explainer
         Check(options);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         InputFiles.Require(options.ModelPath, "--model");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
+            .Inputs("--data-dir", options.Files.Count > 0 ? [] : DataDirectory.FilesFor(options.DataDir));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
@@ -47,7 +49,7 @@ public static class Explainer
 
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
         string description = Describe(options, layerName, height, width);
-        string picture = ExplanationPicture.Save(outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
+        string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
         return new ExplanationReport(options.ModelPath, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
             images, mistakes, picture, Math.Min(images.Count, MaxDrawn), seconds);
     }

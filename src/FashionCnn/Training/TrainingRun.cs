@@ -23,7 +23,14 @@ public sealed record TrainingResult(
     string Device,
     TrainingFiles Files,
     IReadOnlyList<double> ResidentMegabytesPerEpoch,
-    IReadOnlyList<long> LiveTensorsPerEpoch);
+    IReadOnlyList<long> LiveTensorsPerEpoch)
+{
+    /// <summary>The val_loss of the --init-from model before training: the checkpoint's threshold (null without --init-from).</summary>
+    public double? SourceValLoss { get; init; }
+
+    /// <summary>Whether the checkpoint holds an epoch of this run: false when no epoch beat <see cref="SourceValLoss"/>.</summary>
+    public bool CheckpointWritten { get; init; } = true;
+}
 
 /// <summary>
 /// Keras' <c>model.fit</c> with the book's callbacks as one call: prepare the device, build (or load) the model,
@@ -50,6 +57,7 @@ public sealed class TrainingRun : IDisposable
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
     private int _firstEpoch;
+    private double? _sourceValLoss;
     private bool _interrupted, _restored;
 
     /// <summary>
@@ -64,12 +72,15 @@ public sealed class TrainingRun : IDisposable
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataDirectory.RequireOption(options.DataDir);
+        var paths = new CommandFiles().Input("--init-from", options.InitFrom).Input("--architecture", options.Architecture)
+            .Inputs("--data-dir", DataDirectory.FilesFor(options.DataDir));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(options);
-        using var run = new TrainingRun(options, modelDir, device, model);
+        using var run = new TrainingRun(options, modelDir, paths, device, model);
         run.ReadResumePoint();
         run.LoadData();
         run.ResumeIfAsked();
+        run.StartCheckpointFromSource();
         run.Announce(progress);
         run.FitEpochs(progress, cancellation);
         run.RestoreBestWeights();
@@ -90,15 +101,15 @@ public sealed class TrainingRun : IDisposable
         AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
     }
 
-    private TrainingRun(TrainingOptions options, string modelDir, ComputeDevice device, TrainingModel model)
+    private TrainingRun(TrainingOptions options, string modelDir, CommandFiles paths, ComputeDevice device, TrainingModel model)
     {
         _options = options;
         _device = device;
         _model = model;
         _files = TrainingFiles.In(modelDir, model.Spec);
-        _files.RequireReplaceable();
+        _files.RequireReplaceable(paths, options.ModelDir);
         _lock = ModelDirectoryLock.Acquire(modelDir);
-        RemoveStaleTemporaryFiles(modelDir);
+        AtomicFile.RemoveAbandoned(modelDir);
 
         _net = new SequentialNet(model.Spec);
         try
@@ -149,13 +160,21 @@ public sealed class TrainingRun : IDisposable
         _firstEpoch = state.CompletedEpochs;
     }
 
+    /// <summary>A fine-tuning run saves a checkpoint only when an epoch beats the model it started from.</summary>
+    private void StartCheckpointFromSource()
+    {
+        if (_resumePoint is not null || _model.InitialWeights is null) return;
+        _sourceValLoss = Evaluation.Run(_net, _validation!).Loss;
+        _checkpoint.StartFrom(_sourceValLoss.Value);
+    }
+
     private void Announce(ITrainingProgress progress)
     {
         int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
         progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
             _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source,
-            _options.Precision.Name()));
+            _options.Precision.Name(), _sourceValLoss));
         WriteRunRecord(ended: null);
     }
 
@@ -238,7 +257,11 @@ public sealed class TrainingRun : IDisposable
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
         int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
-            _device.Description, _files, _residentMegabytes, _liveTensors);
+            _device.Description, _files, _residentMegabytes, _liveTensors)
+        {
+            SourceValLoss = _sourceValLoss,
+            CheckpointWritten = _checkpoint.Saved || _resumePoint is not null && File.Exists(_files.Checkpoint),
+        };
         WriteRunRecord(DateTimeOffset.Now, result);
         return result;
     }
@@ -263,16 +286,6 @@ public sealed class TrainingRun : IDisposable
             throw new FashionCnnException($"--resume: the run already completed {state.CompletedEpochs} epoch(s); give --epochs above {state.CompletedEpochs} to train further.");
         if (_options.Patience > 0 && state.Wait >= _options.Patience && state.CompletedEpochs > 1)
             throw new FashionCnnException($"--resume: the run already stopped early at epoch {state.CompletedEpochs}; give a larger --patience to go on.");
-    }
-
-    /// <summary>Temporary files of writers that were killed mid-write; with the folder locked, no live writer owns one.</summary>
-    private static void RemoveStaleTemporaryFiles(string modelDir)
-    {
-        foreach (string stale in Directory.EnumerateFiles(modelDir, AtomicFile.TemporaryPrefix + "*.tmp"))
-        {
-            try { File.Delete(stale); }
-            catch (IOException) { }
-        }
     }
 
     private Dictionary<string, string> CheckpointMetadata(EpochRecord record) => new()
