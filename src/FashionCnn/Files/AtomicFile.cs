@@ -24,12 +24,15 @@ public static class AtomicFile
     /// <summary>Called with the path and its number of names when a replace gave a new file to a name that was one of several hard links.</summary>
     public static event Action<string, long>? HardLinkBroken;
 
-    /// <summary>Whether the user could write a file in place; a seam for tests, which run as root, who can write anything.</summary>
-    public static Func<FileOwnership, bool> MayWriteInPlace { get; set; } = WriteAccess.Allows;
-
     private static readonly ConcurrentDictionary<string, byte> Pending = new();
 
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, WriteAccess.Allows);
+
+    /// <summary>
+    /// <paramref name="mayWriteInPlace"/> tells whether the user could write the existing file in place: a seam for
+    /// tests, which run as root, who can write anything.
+    /// </summary>
+    internal static void Write(string path, Action<Stream> write, Func<FileOwnership, bool> mayWriteInPlace)
     {
         string fullPath = Path.GetFullPath(path);
         if (new FileInfo(fullPath).LinkTarget is not null)
@@ -38,7 +41,7 @@ public static class AtomicFile
         if (kind is not (FileKind.Regular or FileKind.Missing))
             throw new FashionCnnException($"{fullPath}: is {kind.Describe()}; outputs go to a new path or replace a regular file.");
         var existing = kind == FileKind.Regular ? FileKinds.Ownership(fullPath) : null;
-        if (existing is not null) RequireReplaceable(fullPath, existing);
+        if (existing is not null && !mayWriteInPlace(existing)) RefuseReadOnly(fullPath, existing);
         long names = kind == FileKind.Regular ? FileKinds.LinkCount(fullPath) : 0;
         string directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
@@ -131,12 +134,9 @@ public static class AtomicFile
         return kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == NoPermission;
     }
 
-    private static void RequireReplaceable(string path, FileOwnership existing)
-    {
-        if (!MayWriteInPlace(existing))
-            throw new FashionCnnException($"{path}: is read-only for this user (mode {Octal(existing.Mode)}); fashioncnn replaces only a file it could write. "
-                                          + "Give another path, or change the file's permissions first.");
-    }
+    private static void RefuseReadOnly(string path, FileOwnership existing) =>
+        throw new FashionCnnException($"{path}: is read-only for this user (mode {Octal(existing.Mode)}); fashioncnn replaces only a file it could write. "
+                                      + "Give another path, or change the file's permissions first.");
 
     /// <summary>The replacement takes the old file's mode, and its owner and group where the user may give them (root, or a group the user is in).</summary>
     private static void KeepOwnership(string temp, string target, FileOwnership existing)
