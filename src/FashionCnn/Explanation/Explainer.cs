@@ -31,6 +31,7 @@ public static class Explainer
         Check(options);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
             .Inputs("--data-dir", options.Files.Count > 0 ? [] : DataDirectory.FilesFor(options.DataDir));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
