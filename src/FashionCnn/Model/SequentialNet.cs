@@ -35,6 +35,9 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 
     private bool Mixed => Precision == Precision.MixedBFloat16;
 
+    /// <summary>Every network the tool runs is built here, so libtorch's log level is set before its first convolution.</summary>
+    static SequentialNet() => LibTorchLog.Apply();
+
     public SequentialNet(ModelSpec spec) : base("sequential")
     {
         Spec = spec;
