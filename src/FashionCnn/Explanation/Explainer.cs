@@ -32,6 +32,8 @@ public static class Explainer
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        foreach (string file in options.Files) InputFiles.Require(file, "image");
+        if (options.Files.Count == 0) DataDirectory.RequireOption(options.DataDir);
         var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
             .Inputs("--data-dir", options.Files.Count > 0 ? [] : DataDirectory.FilesFor(options.DataDir));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);

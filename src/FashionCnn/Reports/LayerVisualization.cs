@@ -125,7 +125,7 @@ public static class LayerVisualization
         var (freshWeight, freshBias) = Snapshot(fresh, index);
         var untrained = Statistics(layer, freshWeight, freshBias);
 
-        var range = new ScottPlot.Range(Math.Min(weight.Values.Min(), freshWeight.Values.Min()), Math.Max(weight.Values.Max(), freshWeight.Values.Max()));
+        var range = FiniteValues.Range(weight.Values.Concat(freshWeight.Values));
         Histogram.Save(weight.Values, output("weights histogram", $"{FileNamePart.From(layer.Name)}-weights-histogram.png"),
             $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range);
         Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{FileNamePart.From(layer.Name)}-weights-histogram-untrained.png"),
@@ -180,7 +180,7 @@ public static class LayerVisualization
     {
         int units = (int)weight.Shape[0];
         string Caption(int u) => classNames is not null && u < classNames.Count ? classNames[u] : $"unit {u}";
-        float limit = Math.Max(weight.Values.Max(Math.Abs), 1e-6f);
+        double limit = Math.Max(FiniteValues.MaxAbs(weight.Values, 1e-6), 1e-6);
         var images = Enumerable.Range(0, units).Select(u => new GridImage(
             weight.Values.AsSpan(u * LabeledImages.PixelsPerImage, LabeledImages.PixelsPerImage).ToArray(),
             LabeledImages.Height, LabeledImages.Width, Caption(u))).ToList();
@@ -209,7 +209,8 @@ public static class LayerVisualization
         return Enumerable.Range(0, channels).Select(c =>
         {
             float[] map = values.AsSpan(c * h * w, h * w).ToArray();
-            float min = map.Min(), max = map.Max();
+            var finite = FiniteValues.Range(map, new ScottPlot.Range(0, 0));
+            double min = finite.Min, max = finite.Max;
             // A map that is all one value still needs a range to be drawn; an all-zero one is a ReLU that never fired
             // on this image, and says so rather than look like a drawing error.
             string caption = max == 0 && min == 0 ? $"{c}: all zero" : max == min ? $"{c}: all {min:G3}" : $"{c}";

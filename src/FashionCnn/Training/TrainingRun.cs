@@ -90,15 +90,24 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// Marks a run's record interrupted after the run wrote it: for an interrupt that came while the finished run was
-    /// on its way out, so that the record and the exit code agree.
+    /// on its way out, so that the record and the exit code agree. It runs in a signal handler, so it never throws: a
+    /// record that cannot be read or rewritten (a full disk, a file replaced by something else) gives the reason instead.
     /// </summary>
-    public static void RecordInterruption(TrainingFiles files)
+    public static string? RecordInterruption(TrainingFiles files)
     {
-        if (FileKinds.Of(files.RunRecord) != FileKind.Regular) return;
-        var record = JsonFormat.ParseStrict(File.ReadAllText(files.RunRecord)) as System.Text.Json.Nodes.JsonObject
-            ?? throw new InvalidOperationException($"{files.RunRecord} is not the JSON object this run wrote");
-        record["interrupted"] = true;
-        AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
+        try
+        {
+            if (FileKinds.Of(files.RunRecord) != FileKind.Regular) return $"{files.RunRecord} is no longer a file";
+            if (JsonFormat.ParseStrict(InputFiles.ReadText(files.RunRecord, 1 << 20, "run record")) is not System.Text.Json.Nodes.JsonObject record)
+                return $"{files.RunRecord} is no longer the JSON object this run wrote";
+            record["interrupted"] = true;
+            AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FashionCnnException)
+        {
+            return e.Message.Split('\n')[0].TrimEnd('.');
+        }
     }
 
     private TrainingRun(TrainingOptions options, string modelDir, CommandFiles paths, ComputeDevice device, TrainingModel model)
@@ -193,6 +202,7 @@ public sealed class TrainingRun : IDisposable
             var validated = Evaluation.Run(_net, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
             _history.Add(record);
+            if (!double.IsFinite(record.ValLoss)) StopOnDivergence(epoch, step: null);
             RecordMemory();
 
             bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
@@ -223,14 +233,19 @@ public sealed class TrainingRun : IDisposable
         _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
-    private void StopOnDivergence(int epoch, int step)
+    /// <summary>
+    /// A training loss or a val_loss that is NaN or infinite ends the run as diverged: the history and its plots are
+    /// written (the non-finite values as null and left out of the curves), the best checkpoint stays as it was.
+    /// </summary>
+    private void StopOnDivergence(int epoch, int? step)
     {
-        _history.Write(_files.HistoryJson, _files.HistoryCsv);
+        WriteHistoryAndPlots();
         string kept = _earlyStopping.BestEpoch >= 0
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
+        string where = step is int s ? $"the loss became NaN or infinite at epoch {epoch + 1}, step {s}" : $"val_loss became NaN or infinite at epoch {epoch + 1}";
         throw new RuntimeFailureException(
-            $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {step}; {kept}. "
+            $"training diverged: {where}; {kept}. "
             + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
     }
 
@@ -291,7 +306,7 @@ public sealed class TrainingRun : IDisposable
     private Dictionary<string, string> CheckpointMetadata(EpochRecord record) => new()
     {
         ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
-        ["metrics"] = JsonSerializer.Serialize(new { loss = record.Loss, accuracy = record.Accuracy, val_loss = record.ValLoss, val_accuracy = record.ValAccuracy }),
+        ["metrics"] = JsonFormat.SerializeCompact(new { loss = record.Loss, accuracy = record.Accuracy, val_loss = record.ValLoss, val_accuracy = record.ValAccuracy }),
         ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["optimizer"] = _options.Optimizer.ToJson(),
