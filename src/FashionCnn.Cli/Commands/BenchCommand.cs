@@ -16,17 +16,18 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
-            .Between(1, Training.Evaluation.MaxBatchSize);
+            .Between(1, Inference.Evaluation.MaxBatchSize);
         var engine = CommonOptions.Choice("--engine",
             "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
             "torchsharp", "torchsharp", "onnxruntime");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var r = Benchmark.Run(new BenchmarkOptions
@@ -38,7 +39,7 @@ internal static class BenchCommand
                 EvalBatchSize = parsed.GetValue(evalBatchSize),
                 Threads = parsed.GetValue(threads),
                 Device = parsed.GetValue(device)!,
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
                 Profile = parsed.GetValue(profile),
                 Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
             });

@@ -20,15 +20,16 @@ internal static class EvaluateCommand
             Description = "Folder for MODEL-SPLIT-confusion-matrix.png and MODEL-SPLIT-misclassified.png (default: beside the model).",
             HelpName = "DIR",
         };
-        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.Evaluation.MaxBatchSize, "Images per forward pass.");
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Inference.Evaluation.MaxBatchSize, "Images per forward pass.");
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras, PyTorch or ONNX) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
         {
-            model, architecture, split, json, outDir, batchSize, device, precision, threads, dataDir,
+            model, architecture, split, json, outDir, batchSize, device, precision, threads,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var report = EvaluationReport.Create(new EvaluateOptions
@@ -41,7 +42,7 @@ internal static class EvaluateCommand
                 Device = parsed.GetValue(device)!,
                 Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Threads = parsed.GetValue(threads),
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));
             return ExitCodes.Success;
@@ -76,6 +77,7 @@ internal static class EvaluateCommand
         count = report.Count,
         per_class = report.PerClass.Select(c => new { @class = c.Class, name = c.Name, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
         confusion_matrix = report.ConfusionMatrix.ToJaggedArray(),
+        misclassified = report.Misclassified,
         files = new { confusion_matrix = report.Files.ConfusionMatrix, misclassified = report.Files.Misclassified },
     });
 }

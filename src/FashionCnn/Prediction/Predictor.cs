@@ -34,7 +34,7 @@ public sealed record PredictOptions
     /// <summary>Write the 28×28 image the network saw to this PNG (numbered for several inputs).</summary>
     public string? ShowInput { get; init; }
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 }
 
 /// <summary>One class and its probability.</summary>
@@ -64,20 +64,20 @@ public static class Predictor
         if (options.Index is null && refused.All(r => r is not null))
             return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
         var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
-            .Inputs("image", options.Files).Inputs("--data-dir", options.Index is null ? [] : DataDirectory.FilesFor(options.DataDir));
+            .Inputs("image", options.Files).Inputs("--data", options.Index is null ? [] : DataSources.InputFiles(options.Data));
         int candidates = options.Files.Count + (options.Index is null ? 0 : 1);
         string? chart = Outputs(paths, "--save-probabilities", options.SaveProbabilities, candidates);
         string? seenPng = Outputs(paths, "--show-input", options.ShowInput, candidates);
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        if (options.Index is not null) DataDirectory.RequireOption(options.DataDir);
+        if (options.Index is not null) DataSources.RequireOptions(options.Data);
         // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
         using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Device = "cpu" });
 
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
-            var (pixels, label) = BookSplits.Load(options.DataDir).Image(options.Split, index, "--index");
+            var (pixels, label) = BookSplits.Load(options.Data).Image(options.Split, index, "--index");
             var seen = new NetworkInput(pixels, Inverted: false);
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));

@@ -28,7 +28,7 @@ public sealed record EvaluateOptions
     /// <summary>The dtype policy to compute with (see <see cref="Model.Precision"/>).</summary>
     public Model.Precision Precision { get; init; } = Model.Precision.Float32;
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 
     public string Device { get; init; } = "auto";
 
@@ -50,9 +50,10 @@ public sealed record EvaluationFiles(string ConfusionMatrix, string Misclassifie
 }
 
 /// <summary>The numbers of an evaluation and where its pictures went.</summary>
+/// <param name="Misclassified">The images the misclassified grid shows (indices into the split), the most confident mistake first.</param>
 public sealed record EvaluationReport(
     string Model, string Format, DataSplit Split, double Loss, double Accuracy, int Correct, int Count,
-    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, EvaluationFiles Files)
+    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, IReadOnlyList<int> Misclassified, EvaluationFiles Files)
 {
     /// <summary>How many wrong predictions the misclassified grid shows, the most confident first.</summary>
     private const int MisclassifiedShown = 32;
@@ -64,13 +65,13 @@ public sealed record EvaluationReport(
         // Every path first, before libtorch, the model or the data are loaded.
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         string outDir = options.OutDir is null
             ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
         var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
         var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
-            .Inputs("--data-dir", DataDirectory.FilesFor(options.DataDir));
+            .Inputs("--data", DataSources.InputFiles(options.Data));
         string shownOut = options.OutDir ?? outDir;
         paths.OutputIn("--out", shownOut, files.ConfusionMatrix);
         paths.OutputIn("--out", shownOut, files.Misclassified);
@@ -78,19 +79,19 @@ public sealed record EvaluationReport(
         {
             Architecture = options.Architecture, Device = options.Device, Threads = options.Threads, Precision = options.Precision, BatchSize = options.BatchSize,
         });
-        var images = BookSplits.Load(options.DataDir)[options.Split];
+        var images = BookSplits.Load(options.Data)[options.Split];
 
-        var result = ClassifierEvaluation.Run(model, images, options.BatchSize);
-        var predictions = result.Predictions!;
+        var result = Evaluation.Run(model, images, options.BatchSize);
+        var predictions = result.Predictions;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
         string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
-        SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
+        var shown = SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
 
         return new EvaluationReport(options.ModelPath, model.Format, options.Split, result.Loss, result.Accuracy,
-            result.Correct, result.Count, matrix.PerClass(), matrix, files);
+            result.Correct, result.Count, matrix.PerClass(), matrix, shown, files);
     }
 
     /// <summary>The wrong predictions of <paramref name="predictions"/>, the most confident first.</summary>
@@ -100,10 +101,12 @@ public sealed record EvaluationReport(
             .OrderByDescending(i => predictions.Confidence[i])
             .ThenBy(i => i);
 
-    private static void SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
+    /// <summary>Draws the most confident mistakes and returns their indices.</summary>
+    private static IReadOnlyList<int> SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
     {
         var mistakes = MostConfidentMistakes(predictions).ToList();
-        var shown = mistakes.Take(MisclassifiedShown)
+        var indices = mistakes.Take(MisclassifiedShown).ToList();
+        var shown = indices
             .Select(i => new GridImage(
                 images.Image(i).ToArray().Select(p => (float)p).ToArray(), LabeledImages.Height, LabeledImages.Width,
                 $"#{i} true: {names[predictions.Labels[i]]}\npred: {names[predictions.Predicted[i]]} {Percent.Uncertain(predictions.Confidence[i])}",
@@ -113,5 +116,6 @@ public sealed record EvaluationReport(
             ? $"No misclassified images in {split}"
             : $"The {shown.Count} most confident of {mistakes.Count:N0} mistakes on {split}";
         ImageGrid.Save(path, title, shown, columns: 8, new ScottPlot.Colormaps.GrayscaleReversed(), cellPixels: 150);
+        return indices;
     }
 }

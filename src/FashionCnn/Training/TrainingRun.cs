@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Files;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Optimizers;
@@ -47,12 +49,14 @@ public sealed class TrainingRun : IDisposable
     private readonly ModelDirectoryLock _lock;
     private readonly SequentialNet _net;
     private readonly Trainer _trainer;
+    private readonly TorchSharpClassifier _classifier;
     private readonly History _history = new();
     private readonly EarlyStopping _earlyStopping;
     private readonly ModelCheckpoint _checkpoint;
     private readonly List<double> _residentMegabytes = [];
     private readonly List<long> _liveTensors = [];
-    private DeviceDataset? _train, _validation;
+    private DeviceDataset? _train;
+    private LabeledImages? _validation;
     private DataSummary? _data;
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
@@ -71,9 +75,9 @@ public sealed class TrainingRun : IDisposable
         string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         var paths = new CommandFiles().Input("--init-from", options.InitFrom).Input("--architecture", options.Architecture)
-            .Inputs("--data-dir", DataDirectory.FilesFor(options.DataDir));
+            .Inputs("--data", DataSources.InputFiles(options.Data));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(options);
         using var run = new TrainingRun(options, modelDir, paths, device, model);
@@ -128,6 +132,7 @@ public sealed class TrainingRun : IDisposable
             _net.to(device.Device);
             _net.Precision = options.Precision;
             _trainer = new Trainer(_net, options);
+            _classifier = TorchSharpClassifier.Borrowing(_net, FashionClasses.Names, device.Device);
         }
         catch
         {
@@ -143,7 +148,7 @@ public sealed class TrainingRun : IDisposable
     private void LoadData()
     {
         BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
-        var (train, validation, data) = TrainingData.Load(_options.DataDir, _device.Device, _options.Limit);
+        var (train, validation, data) = TrainingData.Load(_options.Data, _device.Device, _options.Limit);
         (_train, _validation, _data) = (train, validation, data);
     }
 
@@ -173,7 +178,7 @@ public sealed class TrainingRun : IDisposable
     private void StartCheckpointFromSource()
     {
         if (_resumePoint is not null || _model.InitialWeights is null) return;
-        _sourceValLoss = Evaluation.Run(_net, _validation!).Loss;
+        _sourceValLoss = Evaluation.Run(_classifier, _validation!).Loss;
         _checkpoint.StartFrom(_sourceValLoss.Value);
     }
 
@@ -199,7 +204,7 @@ public sealed class TrainingRun : IDisposable
                 _interrupted = true;
                 return;
             }
-            var validated = Evaluation.Run(_net, _validation!);
+            var validated = Evaluation.Run(_classifier, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
             _history.Add(record);
             if (!double.IsFinite(record.ValLoss)) StopOnDivergence(epoch, step: null);
@@ -229,7 +234,7 @@ public sealed class TrainingRun : IDisposable
     private void RecordMemory()
     {
         GC.Collect();
-        _residentMegabytes.Add(Math.Round(Environment.WorkingSet / 1048576.0, 1));
+        _residentMegabytes.Add(Math.Round(ByteSize.Megabytes(Environment.WorkingSet), 1));
         _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
@@ -329,7 +334,7 @@ public sealed class TrainingRun : IDisposable
                 optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
-                data_dir = options.DataDir, model_dir = options.ModelDir, resume = options.Resume,
+                data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
             device = _device.Description,
             threads = torch.get_num_threads(),
@@ -363,7 +368,7 @@ public sealed class TrainingRun : IDisposable
         _trainer.Dispose();
         _net.Dispose();
         _train?.Dispose();
-        _validation?.Dispose();
+        _classifier.Dispose();
         _lock.Dispose();
     }
 }

@@ -84,14 +84,14 @@ public class OnnxParityTests
     public void The_exported_books_model_evaluates_in_onnx_runtime_to_the_torchsharp_paths_numbers()
     {
         using var temp = new TempFolder();
-        var validation = BookSplits.Load(TestPaths.DataDirectory).Validation;
+        var validation = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory }).Validation;
         var model = ModelFile.Load(OnnxTestModels.BookModel);
         ModelExport.Write(model, ExportFormat.Onnx, temp.File("book.onnx"));
 
         using var torchSharp = new TorchSharpClassifier(model, TorchSharp.torch.CPU);
         using var onnxRuntime = OnnxRuntimeClassifier.Open(temp.File("book.onnx"), threads: 2);
-        var expected = ClassifierEvaluation.Run(torchSharp, validation);
-        var actual = ClassifierEvaluation.Run(onnxRuntime, validation);
+        var expected = Evaluation.Run(torchSharp, validation);
+        var actual = Evaluation.Run(onnxRuntime, validation);
 
         Assert.Equal(11065, expected.Correct); // what the book printed
         Assert.Equal(expected.Correct, actual.Correct);
