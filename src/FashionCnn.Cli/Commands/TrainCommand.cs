@@ -86,11 +86,16 @@ internal static class TrainCommand
             Description = "Continue the interrupted run in --model-dir from its last completed epoch (same model, optimizer, seed, batch size and limit).",
         };
 
+        private readonly Option<bool> _overwrite = new("--overwrite")
+        {
+            Description = "Replace the files of another run in --model-dir (another architecture, optimizer, seed, batch size, limit, precision or data); without it such a run is refused before anything is written.",
+        };
+
         /// <summary>Every option, in the order help lists them.</summary>
         public IEnumerable<Option> All =>
         [
             _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, _patience, _seed,
-            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, .. _data.All,
+            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, _overwrite, .. _data.All,
         ];
 
         public TrainingOptions Read(ParseResult parsed) => new()
@@ -117,6 +122,7 @@ internal static class TrainCommand
             Data = _data.Read(parsed),
             ModelDir = parsed.GetValue(_modelDir)!,
             Resume = parsed.GetValue(_resume),
+            Overwrite = parsed.GetValue(_overwrite),
         };
     }
 

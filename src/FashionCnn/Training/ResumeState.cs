@@ -11,7 +11,19 @@ namespace FashionCnn.Training;
 /// The options that must not change between a run and its resumption, or the result would not be that run's.
 /// <paramref name="Architecture"/> is the model's Keras JSON, <paramref name="Optimizer"/> the optimizer's settings as JSON.
 /// </summary>
-public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string DataSha256, string Architecture, string Optimizer, string? Precision = null);
+public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string DataSha256, string Architecture, string Optimizer, string? Precision = null)
+{
+    /// <summary>How the run that recorded <paramref name="saved"/> differs from <paramref name="now"/>, in words; null when it is the same run.</summary>
+    public static string? Difference(RunIdentity saved, RunIdentity now) =>
+        saved.Architecture != now.Architecture ? "that run trained another architecture"
+        : saved.Optimizer != now.Optimizer ? $"that run used {OptimizerSettings.DescribeJson(saved.Optimizer)}"
+        : saved.Precision != now.Precision ? $"that run used --precision {saved.Precision}"
+        : saved.Seed != now.Seed ? $"that run used --seed {saved.Seed}"
+        : saved.BatchSize != now.BatchSize ? $"that run used --batch-size {saved.BatchSize}"
+        : saved.Limit != now.Limit ? $"that run used --limit {saved.Limit?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}"
+        : saved.DataSha256 != now.DataSha256 ? "that run trained on other data files"
+        : null;
+}
 
 /// <summary>Where a run stood after its last completed epoch: enough to continue it as if it had never stopped.</summary>
 public sealed record ResumeState(

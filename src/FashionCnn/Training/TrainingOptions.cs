@@ -64,6 +64,9 @@ public sealed record TrainingOptions
     /// <summary>Continue the run in <see cref="ModelDir"/> from its last completed epoch (last-epoch.safetensors).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Replace another run's files in <see cref="ModelDir"/>; without it such a run stops before writing (<see cref="RunIdentity"/>).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Checks every value; the first bad one is an error naming its option.</summary>
     public TrainingOptions Validated()
     {

@@ -83,6 +83,7 @@ public sealed class TrainingRun : IDisposable
         using var run = new TrainingRun(options, modelDir, paths, device, model);
         run.ReadResumePoint();
         run.LoadData();
+        run.RequireOwnFilesOrOverwrite();
         run.ResumeIfAsked();
         run.StartCheckpointFromSource();
         run.Announce(progress);
@@ -156,6 +157,43 @@ public sealed class TrainingRun : IDisposable
     private void ReadResumePoint()
     {
         if (_options.Resume) _resumePoint = ResumeFile.Load(_files.ResumeState);
+    }
+
+    /// <summary>
+    /// A fresh run in a folder that holds another run's files stops before writing anything, unless --overwrite:
+    /// everyone's default is models/, where a one-epoch trial once replaced a better model without a word. Which run
+    /// the files are is what their resume file, or else their checkpoint, records; a run of the same identity
+    /// computes the same numbers and replaces its own files.
+    /// </summary>
+    private void RequireOwnFilesOrOverwrite()
+    {
+        if (_options.Resume || _options.Overwrite) return;
+        string? difference;
+        try
+        {
+            var recorded = File.Exists(_files.ResumeState) ? ResumeFile.Load(_files.ResumeState).State.Identity
+                : File.Exists(_files.Checkpoint) ? RecordedIdentity(SafeTensors.Read(_files.Checkpoint).Metadata)
+                : null;
+            difference = recorded is null ? null : RunIdentity.Difference(recorded, Identity);
+        }
+        catch (Exception e) when (e is FashionCnnException or JsonException)
+        {
+            difference = "files this version cannot read as a run";
+        }
+        if (difference is not null)
+            throw new FashionCnnException(
+                $"--model-dir {_options.ModelDir} holds another run's checkpoint, history and resume file ({difference}); "
+                + "give this run its own --model-dir, or --overwrite to replace them.");
+    }
+
+    /// <summary>The identity a checkpoint's metadata records (<see cref="CheckpointMetadata"/>).</summary>
+    private static RunIdentity RecordedIdentity(IReadOnlyDictionary<string, string> metadata)
+    {
+        string Get(string key) => metadata.GetValueOrDefault(key) ?? "";
+        int.TryParse(Get("seed"), NumberStyles.None, CultureInfo.InvariantCulture, out int seed);
+        int.TryParse(Get("batch_size"), NumberStyles.None, CultureInfo.InvariantCulture, out int batchSize);
+        int? limit = int.TryParse(Get("limit"), NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l : null;
+        return new RunIdentity(seed, batchSize, limit, Get("data_sha256"), Get(Checkpoint.ModelConfigKey), Get("optimizer"), Get("precision"));
     }
 
     private void ResumeIfAsked()

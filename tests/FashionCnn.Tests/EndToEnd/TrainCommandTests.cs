@@ -113,4 +113,34 @@ public class TrainCommandTests
         Assert.Equal(history.Epochs.MinBy(e => e.ValLoss)!.Epoch.ToString(), model.Metadata["epoch"]);
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
     }
+
+    [Fact]
+    public void A_run_with_other_options_never_replaces_another_runs_files_unless_told_to()
+    {
+        using var temp = new TempFolder();
+        string[] first = ["train", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", temp.Path];
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
+        var before = Directory.GetFiles(temp.Path).ToDictionary(f => f, File.ReadAllBytes);
+
+        var shorter = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path);
+        var dense = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "256", "--architecture", "7-3-dropout", "--device", "cpu", "--model-dir", temp.Path);
+
+        foreach (var refused in new[] { shorter, dense })
+        {
+            Assert.Equal(2, refused.ExitCode);
+            string line = Assert.Single(refused.Stderr.TrimEnd().Split('\n'));
+            Assert.Contains("--model-dir", line);
+            Assert.Contains("--overwrite", line);
+        }
+        Assert.Contains("--limit 256", shorter.Stderr);
+        Assert.Contains("another architecture", dense.Stderr);
+        Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(temp.Path).Order());
+
+        // The same run again replaces its own files; another one does with --overwrite.
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
+        var overwritten = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path, "--overwrite");
+        Assert.True(overwritten.ExitCode == 0, overwritten.Stderr);
+        Assert.Equal("128", FashionCnn.Checkpoints.Checkpoint.Load(Path.Combine(temp.Path, "best-cnn-model.safetensors")).Metadata["limit"]);
+    }
 }
