@@ -75,10 +75,13 @@ public static class Benchmark
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = TrainingModel.Build(trainingOptions);
+        var data = BookSplits.Load(options.Data);
+        var model = TrainingModel.Build(trainingOptions, DataSummary.Of(data));
         BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         BatchMemory.RequireInference(model.Spec, options.EvalBatchSize, "--eval-batch-size");
-        var (train, validation, _) = TrainingData.Load(options.Data, device.Device, limit: null);
+        var (train, validation, _) = TrainingData.Upload(data, device.Device, limit: null);
+        data = null;
+        TrainingData.ReleaseHostCopies();
         using (train)
         using (validation)
         {

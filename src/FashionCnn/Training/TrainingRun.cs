@@ -47,6 +47,7 @@ public sealed class TrainingRun : IDisposable
     private readonly List<long> _liveTensors = [];
     private DeviceDataset? _train, _validation;
     private DataSummary? _data;
+    private BookSplits? _host;
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
     private int _firstEpoch;
@@ -64,9 +65,12 @@ public sealed class TrainingRun : IDisposable
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataSources.RequireOptions(options.Data);
+        // The data before the model: a bundled architecture takes its shape and classes.
+        var data = BookSplits.Load(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = TrainingModel.Build(options);
-        using var run = new TrainingRun(options, modelDir, device, model);
+        var model = TrainingModel.Build(options, DataSummary.Of(data));
+        using var run = new TrainingRun(options, modelDir, device, model, data);
+        data = null;
         run.ReadResumePoint();
         run.LoadData();
         run.ResumeIfAsked();
@@ -90,8 +94,9 @@ public sealed class TrainingRun : IDisposable
         AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
     }
 
-    private TrainingRun(TrainingOptions options, string modelDir, ComputeDevice device, TrainingModel model)
+    private TrainingRun(TrainingOptions options, string modelDir, ComputeDevice device, TrainingModel model, BookSplits data)
     {
+        _host = data;
         _options = options;
         _device = device;
         _model = model;
@@ -116,15 +121,16 @@ public sealed class TrainingRun : IDisposable
             throw;
         }
         _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
-        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1])));
+        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1]), _data!.ClassNames));
     }
 
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
     private void LoadData()
     {
         BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
-        var (train, validation, data) = TrainingData.Load(_options.Data, _device.Device, _options.Limit);
-        (_train, _validation, _data) = (train, validation, data);
+        var (train, validation, data) = TrainingData.Upload(_host!, _device.Device, _options.Limit);
+        (_train, _validation, _data, _host) = (train, validation, data, null);
+        TrainingData.ReleaseHostCopies();
     }
 
     /// <summary>The resume file, read and checked before the data is loaded, so a bad one is refused at once.</summary>
@@ -303,6 +309,11 @@ public sealed class TrainingRun : IDisposable
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
+            data = _data is { } d ? new
+            {
+                kind = d.Kind, location = d.Directory, input_shape = new[] { d.Shape.Height, d.Shape.Width, d.Shape.Channels },
+                color_mode = d.Shape.ColorMode.Name(), class_names = d.ClassNames,
+            } : null,
             device = _device.Description,
             threads = torch.get_num_threads(),
             parameters = _model.Spec.ParameterCount,
