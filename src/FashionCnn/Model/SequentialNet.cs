@@ -158,8 +158,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return shape.Rank == 3 && shape[2] == 1 ? [count, 1, shape[0], shape[1]] : [count, .. shape.Dimensions.Select(d => (long)d)];
     }
 
-    /// <summary>Class probabilities: softmax over the logits.</summary>
-    public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
+    /// <summary>Class probabilities by the tool's one rule (<see cref="Inference.IClassifier"/>): exp of the log-softmax of the float32 logits.</summary>
+    public Tensor Probabilities(Tensor input) => nn.functional.log_softmax(forward(input), 1).exp();
 
     /// <summary>A tensor in Keras' channels-last order (N, H, W, C) as this network holds it (N, C, H, W); other ranks unchanged.</summary>
     private static Tensor FromKerasOrder(Tensor x) => x.dim() == 4 ? x.permute(0, 3, 1, 2) : x;
