@@ -68,4 +68,27 @@ public class RoundThreeTests
     /// <summary>A lone surrogate (which an attribute cannot carry into a test's data) is shown as its code.</summary>
     [Fact]
     public void A_lone_surrogate_is_shown_as_its_code() => Assert.Equal("lone\\ud800!", DisplayText.Escape("lone" + (char)0xD800 + "!"));
+
+    /// <summary>A JPEG whose header claims 4096×4096 over the data of a 112×112 picture once decoded to grey and was classified.</summary>
+    [Fact]
+    public void A_jpeg_whose_data_ends_before_its_declared_size_is_one_line_exit_2()
+    {
+        using var temp = new TempFolder();
+        using (var bitmap = new SKBitmap(112, 112))
+        {
+            bitmap.Erase(SKColors.White);
+            using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+            byte[] bytes = data.ToArray();
+            // The start-of-frame marker (FFC0) holds the height and width two and four bytes after its precision byte.
+            int sof = Enumerable.Range(0, bytes.Length - 1).First(i => bytes[i] == 0xFF && bytes[i + 1] == 0xC0);
+            foreach (int at in new[] { sof + 5, sof + 7 }) (bytes[at], bytes[at + 1]) = (0x10, 0x00);
+            File.WriteAllBytes(temp.File("claims-4096.jpg"), bytes);
+        }
+
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, ["predict", temp.File("claims-4096.jpg"), "--model", BookModel]);
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Stdout} {result.Stderr}");
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Contains("claims-4096.jpg", result.Stderr);
+    }
 }
