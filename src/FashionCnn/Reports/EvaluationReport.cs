@@ -55,7 +55,10 @@ public sealed record EvaluationReport(
     IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, EvaluationFiles Files)
 {
     /// <summary>How many wrong predictions the misclassified grid shows, the most confident first.</summary>
-    private const int MisclassifiedShown = 32;
+    public const int MisclassifiedShown = 32;
+
+    /// <summary>The indices of the wrong predictions, the most confident first (see <see cref="MostConfidentMistakes(Predictions)"/>).</summary>
+    public IReadOnlyList<int> Mistakes { get; init; } = [];
 
     public static EvaluationReport Create(EvaluateOptions options)
     {
@@ -84,10 +87,11 @@ public sealed record EvaluationReport(
         string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
-        SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
+        var mistakes = MostConfidentMistakes(predictions).ToList();
+        SaveMisclassified(images, predictions, mistakes, model.ClassNames, files.Misclassified, splitName);
 
         return new EvaluationReport(options.ModelPath, model.Format, options.Split, result.Loss, result.Accuracy,
-            result.Correct, result.Count, matrix.PerClass(), matrix, files);
+            result.Correct, result.Count, matrix.PerClass(), matrix, files) { Mistakes = mistakes };
     }
 
     /// <summary>The wrong predictions of <paramref name="predictions"/>, the most confident first.</summary>
@@ -97,9 +101,8 @@ public sealed record EvaluationReport(
             .OrderByDescending(i => predictions.Confidence[i])
             .ThenBy(i => i);
 
-    private static void SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
+    private static void SaveMisclassified(LabeledImages images, Predictions predictions, List<int> mistakes, IReadOnlyList<string> names, string path, string split)
     {
-        var mistakes = MostConfidentMistakes(predictions).ToList();
         var shown = mistakes.Take(MisclassifiedShown)
             .Select(i => new GridImage(
                 images.Image(i).ToArray().Select(p => (float)p).ToArray(), LabeledImages.Height, LabeledImages.Width,

@@ -210,7 +210,7 @@ public sealed class TrainingRun : IDisposable
         string kept = _earlyStopping.BestEpoch >= 0
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
-        throw new RuntimeFailureException(
+        throw new TrainingDivergedException(
             $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {step}; {kept}. "
             + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
     }
