@@ -49,9 +49,31 @@ public sealed record BookSplits(DataLocation Location, FashionMnist Data, Labele
     public static BookSplits Load(string? dataDirOption)
     {
         var location = DataDirectory.Locate(dataDirOption);
+        if (Shared.Value?.GetValueOrDefault(location.Directory) is { } loaded) return loaded;
         var data = FashionMnist.Load(location.Directory);
         var (train, validation) = ValidationSplit.Apply(data.Train);
-        return new BookSplits(location, data, train, validation);
+        var splits = new BookSplits(location, data, train, validation);
+        Shared.Value?.TryAdd(location.Directory, splits);
+        return splits;
+    }
+
+    private static readonly AsyncLocal<Dictionary<string, BookSplits>?> Shared = new();
+
+    /// <summary>
+    /// Until the returned scope ends, <see cref="Load"/> reads and checks each data folder once and hands the same splits
+    /// to every later caller: the report runs evaluate, explain and visualize one after another, each of which loads the
+    /// data (a third of a second each). Outside such a scope nothing is kept, so a training run frees its host copy.
+    /// </summary>
+    public static IDisposable ShareLoads()
+    {
+        var previous = Shared.Value;
+        Shared.Value = previous ?? new Dictionary<string, BookSplits>();
+        return new SharedScope(previous);
+    }
+
+    private sealed class SharedScope(Dictionary<string, BookSplits>? previous) : IDisposable
+    {
+        public void Dispose() => Shared.Value = previous;
     }
 
     public LabeledImages this[DataSplit split] => split switch

@@ -21,6 +21,7 @@ public static class RunReport
         var sources = ReportSources.Find(options);
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataDirectory.RequireOption(options.DataDir);
+        using var sharedData = BookSplits.ShareLoads();
         var data = BookSplits.Load(options.DataDir);
         var (spec, format) = sources.Model is { } model ? Describe(model, options.Architecture) : (null, null);
 
