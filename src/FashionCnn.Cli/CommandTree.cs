@@ -8,7 +8,7 @@ internal static class CommandTree
 {
     public static (RootCommand Root, Option<bool> Verbose) Create()
     {
-        var verbose = new Option<bool>("--verbose") { Description = "Show the full exception, with its stack trace, when something fails.", Recursive = true };
+        var verbose = new Option<bool>("--verbose") { Description = "Show the full exception, with its stack trace, when something fails, and libtorch's own warnings (kept off stderr otherwise).", Recursive = true };
         var root = new RootCommand("Train, evaluate, export and look inside Keras Sequential models on Fashion-MNIST, as in 혼자 공부하는 머신러닝+딥러닝 (chapters 7-1 to 8-3), with TorchSharp.")
         {
             TrainCommand.Create(),

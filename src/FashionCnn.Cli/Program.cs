@@ -39,6 +39,7 @@ if (parsed.Errors.Count > 0)
 // before anything is allocated for it (exit 2); a parser that still fails to allocate for a size field of a file
 // is that file's fault (exit 2, see Interop/ParserFailure); memory running out anywhere else is the machine (exit 1).
 bool showTrace = parsed.GetValue(verbose);
+LibTorchLog.ShowWarnings = showTrace;
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

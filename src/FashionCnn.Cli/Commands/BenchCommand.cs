@@ -22,11 +22,12 @@ internal static class BenchCommand
             "torchsharp", "torchsharp", "onnxruntime");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json, dataDir,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var r = Benchmark.Run(new BenchmarkOptions
@@ -38,7 +39,7 @@ internal static class BenchCommand
                 EvalBatchSize = parsed.GetValue(evalBatchSize),
                 Threads = parsed.GetValue(threads),
                 Device = parsed.GetValue(device)!,
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
                 Profile = parsed.GetValue(profile),
                 Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
             });

@@ -8,14 +8,15 @@ internal static class DataCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var command = new Command("data", "Find and check the Fashion-MNIST files: location, image counts, the book's split, SHA-256 checksums.")
-        {
-            dataDir,
-        };
+        var dataOptions = new DataOptionSet();
+        var command = new Command("data", "Find and check a data set: kind, location, image counts and size, classes, the book's split; "
+                                          + "for Fashion-MNIST the SHA-256 checksums; for a folder of images the decoding speed.");
+        dataOptions.AddTo(command);
         command.SetAction(parsed =>
         {
-            var location = DataDirectory.Locate(parsed.GetValue(dataDir));
+            var options = dataOptions.Read(parsed);
+            if (options.Path is not null) return Describe(options);
+            var location = DataDirectory.Locate(options.DataDir);
             var data = FashionMnist.Load(location.Directory, requirePublishedContent: false);
             var split = ValidationSplit.Create(data.Train.Count);
 
@@ -33,6 +34,25 @@ internal static class DataCommand
         });
         command.Add(CreateDownload());
         return command;
+    }
+
+    /// <summary>Any data set given with --data: what it is, how it splits, and how long reading it took.</summary>
+    private static int Describe(DataOptions options)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var splits = BookSplits.Load(options);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var parts = splits.Parts;
+        int total = parts.Train.Count + (parts.Test?.Count ?? 0);
+        Console.WriteLine($"Data:       {parts.Location} ({parts.Kind})");
+        Console.WriteLine($"Images:     {parts.Shape}, {total:N0} read in {seconds:F2} s ({total / Math.Max(seconds, 1e-6):N0} images/s"
+                          + (parts.FromCache ? ", from the cache of decoded images)" : ")"));
+        Console.WriteLine($"Train:      {parts.Train.Count:N0} images, split as the book does into "
+                          + $"{splits.Train.Count:N0} training + {splits.Validation.Count:N0} validation (test_size {options.ValidationSplit}, seed {ValidationSplit.BookSeed})");
+        Console.WriteLine(parts.Test is null ? "Test:       none" : $"Test:       {parts.Test.Count:N0} images");
+        Console.WriteLine($"Classes:    {parts.ClassNames.Count}: {string.Join(", ", parts.ClassNames)}");
+        Console.WriteLine($"Skipped:    {parts.Skipped}");
+        return ExitCodes.Success;
     }
 
     private static Command CreateDownload()

@@ -24,11 +24,12 @@ internal static class EvaluateCommand
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("evaluate", "Evaluate a model (ours, Keras .h5/.keras, PyTorch or ONNX) on a split: loss, accuracy, per-class precision/recall/F1, confusion matrix.")
         {
-            model, architecture, split, json, outDir, batchSize, device, precision, threads, dataDir,
+            model, architecture, split, json, outDir, batchSize, device, precision, threads,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var report = EvaluationReport.Create(new EvaluateOptions
@@ -41,7 +42,7 @@ internal static class EvaluateCommand
                 Device = parsed.GetValue(device)!,
                 Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Threads = parsed.GetValue(threads),
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));
             return ExitCodes.Success;

@@ -100,11 +100,11 @@ internal static class ExplainCommand
 
         private readonly Option<int> _threads = CommonOptions.Threads();
 
-        private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+        private readonly DataOptionSet _data = new();
 
         /// <summary>Every option, in the order help lists them.</summary>
         public IEnumerable<Option> All =>
-            [_index, _misclassified, _split, _model, _architecture, _method, _layer, _class, _patch, _stride, _invert, _outDir, Json, _device, _threads, _dataDir];
+            [_index, _misclassified, _split, _model, _architecture, _method, _layer, _class, _patch, _stride, _invert, _outDir, Json, _device, _threads, .. _data.All];
 
         /// <summary>Exactly one kind of input per call; an image argument that looks like an option is a typo.</summary>
         public void RequireOneSource(CommandResult result)
@@ -137,7 +137,7 @@ internal static class ExplainCommand
             OutDir = parsed.GetValue(_outDir)!,
             Device = parsed.GetValue(_device)!,
             Threads = parsed.GetValue(_threads),
-            DataDir = parsed.GetValue(_dataDir),
+            Data = _data.Read(parsed),
         };
     }
 

@@ -30,10 +30,10 @@ internal static class PredictCommand
             Description = "Write the 28×28 grey image the network saw, pixel for pixel (with several inputs, numbered as above).",
             HelpName = "FILE.png",
         };
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("predict", "Classify your own photos (PNG, JPEG) or images of the data set, with the top classes and their probabilities.")
         {
-            files, model, architecture, index, split, top, json, invert, saveProbabilities, showInput, dataDir,
+            files, model, architecture, index, split, top, json, invert, saveProbabilities, showInput,
         };
         command.Validators.Add(result =>
         {
@@ -47,6 +47,7 @@ internal static class PredictCommand
             if (hasFiles == hasIndex)
                 result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");
         });
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var outcomes = Predictor.Run(new PredictOptions
@@ -60,7 +61,7 @@ internal static class PredictCommand
                 Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
                 SaveProbabilities = parsed.GetValue(saveProbabilities),
                 ShowInput = parsed.GetValue(showInput),
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
             });
             if (parsed.GetValue(json)) Console.WriteLine(ToJson(outcomes));
             else foreach (var outcome in outcomes.Where(o => !o.Failed)) Console.WriteLine(ToText(outcome));

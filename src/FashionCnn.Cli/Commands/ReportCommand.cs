@@ -24,14 +24,15 @@ internal static class ReportCommand
             Description = $"The HTML file to write (default: {ReportOptions.FileName} in the model's folder).",
             HelpName = "FILE",
         };
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("report",
             "Write one self-contained HTML page of a model or a run: the run, the model's summary and diagram, the training history, evaluation on val and test with the most confident mistakes and their Grad-CAM maps, and the chapter 8-3 pictures.")
         {
-            model, modelDir, architecture, output, dataDir, device, threads,
+            model, modelDir, architecture, output, device, threads,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var result = RunReport.Write(new ReportOptions
@@ -40,7 +41,7 @@ internal static class ReportCommand
                 ModelDir = parsed.GetValue(modelDir),
                 Architecture = parsed.GetValue(architecture),
                 Output = parsed.GetValue(output),
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
                 Device = parsed.GetValue(device)!,
                 Threads = parsed.GetValue(threads),
             });

@@ -72,7 +72,7 @@ internal static class TrainCommand
         private readonly Option<string> _restoreBest = CommonOptions.Choice("--restore-best",
             "always: put the best epoch's weights back at the end (Keras 3); on-stop: only after an early stop (Keras 2).", "always", "always", "on-stop");
 
-        private readonly Option<string?> _dataDir = CommonOptions.DataDir();
+        private readonly DataOptionSet _data = new();
 
         private readonly Option<string> _modelDir = new("--model-dir")
         {
@@ -95,7 +95,7 @@ internal static class TrainCommand
         public IEnumerable<Option> All =>
         [
             _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, _patience, _seed,
-            _device, _precision, _threads, _limit, _restoreBest, _dataDir, _modelDir, _resume, NoReport,
+            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, NoReport, .. _data.All,
         ];
 
         public TrainingOptions Read(ParseResult parsed) => new()
@@ -119,7 +119,7 @@ internal static class TrainCommand
             Threads = parsed.GetValue(_threads),
             Limit = parsed.GetValue(_limit),
             RestoreBest = parsed.GetValue(_restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,
-            DataDir = parsed.GetValue(_dataDir),
+            Data = _data.Read(parsed),
             ModelDir = parsed.GetValue(_modelDir)!,
             Resume = parsed.GetValue(_resume),
         };
@@ -151,7 +151,7 @@ internal static class TrainCommand
     {
         var report = FashionCnn.Page.RunReport.Write(new FashionCnn.Page.ReportOptions
         {
-            ModelDir = options.ModelDir, DataDir = options.DataDir, Device = options.Device, Threads = options.Threads, Failure = failure,
+            ModelDir = options.ModelDir, Data = options.Data, Device = options.Device, Threads = options.Threads, Failure = failure,
         });
         Console.WriteLine($"  {"report",-14} {CommonOptions.DisplayPath(report.Path)}");
     }

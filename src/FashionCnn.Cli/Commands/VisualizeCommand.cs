@@ -24,11 +24,12 @@ internal static class VisualizeCommand
         var vmin = new Option<double>("--vmin") { Description = "Lower end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMin };
         var vmax = new Option<double>("--vmax") { Description = "Upper end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMax };
         var seed = new Option<int>("--seed") { Description = "Seed of the untrained (freshly initialised) comparison.", DefaultValueFactory = _ => defaults.Seed };
-        var dataDir = CommonOptions.DataDir();
+        var data = new DataOptionSet();
         var command = new Command("visualize", "Draw a layer: kernels trained vs untrained and their histograms (Conv2D), the weight matrix (Dense), the feature maps of one image.")
         {
-            layer, model, architecture, sample, split, outDir, vmin, vmax, seed, dataDir,
+            layer, model, architecture, sample, split, outDir, vmin, vmax, seed,
         };
+        data.AddTo(command);
         command.SetAction(parsed =>
         {
             var result = LayerVisualization.Create(new VisualizeOptions
@@ -42,7 +43,7 @@ internal static class VisualizeCommand
                 VMin = parsed.GetValue(vmin),
                 VMax = parsed.GetValue(vmax),
                 Seed = parsed.GetValue(seed),
-                DataDir = parsed.GetValue(dataDir),
+                Data = data.Read(parsed),
             });
             Console.WriteLine($"Layer {result.LayerIndex}: {result.Layer.Name} ({result.Layer.KerasClass}) of {result.Model}");
             if (result.Trained is { } trained)

@@ -14,8 +14,9 @@ public static class DataSplitNames
 
     /// <summary>What each name means, for help texts.</summary>
     public const string Help =
-        "train = the book's 48,000 training images (after its split), val = its 12,000 validation images, "
-        + "test = the 10,000 test images, train-input = the 60,000 training images in file order (the book's train_input)";
+        "train = the book's 48,000 training images (the train part less val), val = its 12,000 validation images "
+        + "(train_test_split(test_size=--validation-split, random_state=42) over the train part), "
+        + "test = the 10,000 test images (the test part), train-input = the 60,000 training images in file order (the book's train_input)";
 
     /// <summary>The split as the command line spells it: train, val, test, train-input.</summary>
     public static string Name(this DataSplit split) => split switch
@@ -23,7 +24,8 @@ public static class DataSplitNames
         DataSplit.Train => "train",
         DataSplit.Val => "val",
         DataSplit.Test => "test",
-        _ => "train-input",
+        DataSplit.TrainInput => "train-input",
+        _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
 
     /// <summary>Reads a split name in any case; anything else is an error listing the names.</summary>
@@ -38,40 +40,49 @@ public static class DataSplitNames
 }
 
 /// <summary>
-/// Fashion-MNIST as the book uses it: the 60,000 training images split 48,000 / 12,000 by
-/// <see cref="ValidationSplit"/>, and the 10,000 test images.
+/// A data set as the book uses Fashion-MNIST: the train part split into training and validation by
+/// <see cref="ValidationSplit"/> (48,000 / 12,000 for Fashion-MNIST), and the test part when the data has one.
 /// </summary>
-public sealed record BookSplits(DataLocation Location, FashionMnist Data, LabeledImages Train, LabeledImages Validation)
+public sealed record BookSplits(DataParts Parts, LabeledImages Train, LabeledImages Validation)
 {
-    public LabeledImages Test => Data.Test;
+    /// <summary>The test part; a data set without one is refused in one line saying how to give one.</summary>
+    public LabeledImages Test => Parts.Test ?? throw new FashionCnnException(
+        $"--split test: {Parts.Location} has no test part; give one as PATH/test/<class>/ beside PATH/train/<class>/, "
+        + "a *test*.csv beside the *train*.csv, or the t10k- IDX files.");
 
-    /// <summary>Finds, reads and checks the data (see <see cref="DataDirectory"/>), and splits it as the book does.</summary>
-    public static BookSplits Load(string? dataDirOption)
+    public IReadOnlyList<string> ClassNames => Parts.ClassNames;
+
+    public ImageShape Shape => Parts.Shape;
+
+    /// <summary>Finds, reads and checks the data (see <see cref="DataSources"/>), and splits its train part as the book does.</summary>
+    public static BookSplits Load(DataOptions options)
     {
-        var location = DataDirectory.Locate(dataDirOption);
-        if (Shared.Value?.GetValueOrDefault(location.Directory) is { } loaded) return loaded;
-        var data = FashionMnist.Load(location.Directory);
-        var (train, validation) = ValidationSplit.Apply(data.Train);
-        var splits = new BookSplits(location, data, train, validation);
-        Shared.Value?.TryAdd(location.Directory, splits);
+        if (Shared.Value?.GetValueOrDefault(options) is { } loaded) return loaded;
+        var parts = DataSources.Read(options);
+        if (parts.Train.Count < 2)
+            throw new FashionCnnException($"{parts.Location}: {parts.Train.Count} training image; the book's split needs at least two.");
+        var (train, validation) = ValidationSplit.Apply(parts.Train, options.ValidationSplit);
+        var splits = new BookSplits(parts, train, validation);
+        Shared.Value?.TryAdd(options, splits);
         return splits;
     }
 
-    private static readonly AsyncLocal<Dictionary<string, BookSplits>?> Shared = new();
+    private static readonly AsyncLocal<Dictionary<DataOptions, BookSplits>?> Shared = new();
 
     /// <summary>
-    /// Until the returned scope ends, <see cref="Load"/> reads and checks each data folder once and hands the same splits
-    /// to every later caller: the report runs evaluate, explain and visualize one after another, each of which loads the
-    /// data (a third of a second each). Outside such a scope nothing is kept, so a training run frees its host copy.
+    /// Until the returned scope ends, <see cref="Load"/> reads and checks the data of the same options once and hands
+    /// the same splits to every later caller: the report runs evaluate, explain and visualize one after another, each of
+    /// which loads the data (a third of a second each for Fashion-MNIST). Outside such a scope nothing is kept, so a
+    /// training run frees its host copy.
     /// </summary>
     public static IDisposable ShareLoads()
     {
         var previous = Shared.Value;
-        Shared.Value = previous ?? new Dictionary<string, BookSplits>();
+        Shared.Value = previous ?? new Dictionary<DataOptions, BookSplits>();
         return new SharedScope(previous);
     }
 
-    private sealed class SharedScope(Dictionary<string, BookSplits>? previous) : IDisposable
+    private sealed class SharedScope(Dictionary<DataOptions, BookSplits>? previous) : IDisposable
     {
         public void Dispose() => Shared.Value = previous;
     }
@@ -81,7 +92,8 @@ public sealed record BookSplits(DataLocation Location, FashionMnist Data, Labele
         DataSplit.Train => Train,
         DataSplit.Val => Validation,
         DataSplit.Test => Test,
-        _ => Data.Train,
+        DataSplit.TrainInput => Parts.Train,
+        _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
 
     /// <summary>Image <paramref name="index"/> of <paramref name="split"/>; an index outside it is an error naming the valid range.</summary>
@@ -93,7 +105,6 @@ public sealed record BookSplits(DataLocation Location, FashionMnist Data, Labele
         return (images.Image(index).ToArray(), images.Labels[index]);
     }
 
-    /// <summary>SHA-256 of the training images' content, recorded in checkpoints.</summary>
-    public string TrainImagesSha256 =>
-        Data.Files.First(f => f.FileName.StartsWith(FashionMnist.TrainImagesFile, StringComparison.Ordinal)).Sha256;
+    /// <summary>What checkpoints record of the training images: the IDX file's SHA-256, the CSV file's, or a folder's key.</summary>
+    public string TrainImagesSha256 => Parts.Fingerprint;
 }

@@ -59,7 +59,7 @@ public static class DataDirectory
         return new DataLocation(Path.GetFullPath(directory), source);
     }
 
-    private static bool HasData(string directory) =>
+    public static bool HasData(string directory) =>
         Directory.Exists(directory) && FashionMnist.FileNames.All(name =>
             File.Exists(Path.Combine(directory, name)) || File.Exists(Path.Combine(directory, name + ".gz")));
 

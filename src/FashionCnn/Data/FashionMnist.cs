@@ -32,7 +32,7 @@ public sealed record FashionMnist(string Directory, LabeledImages Train, Labeled
     /// shapes, counts, label range and, when <paramref name="requirePublishedContent"/> is set, that the content
     /// is byte for byte Zalando's release.
     /// </summary>
-    public static FashionMnist Load(string directory, bool requirePublishedContent = true)
+    public static FashionMnist Load(string directory, bool requirePublishedContent = true, bool anyShape = false)
     {
         var checks = new List<DataFileCheck>();
         LabeledImages ReadSet(string imagesFile, string labelsFile)
@@ -48,7 +48,7 @@ public sealed record FashionMnist(string Directory, LabeledImages Train, Labeled
                         $"{name}: content differs from the published Fashion-MNIST file (SHA-256 {array.Sha256}); the file is corrupt or not Fashion-MNIST.");
                 checks.Add(new DataFileCheck(name, array.Path, array.Sha256, matches));
             }
-            return Validate(images, labels);
+            return Validate(images, labels, anyShape);
         }
 
         var train = ReadSet(TrainImagesFile, TrainLabelsFile);
@@ -56,21 +56,26 @@ public sealed record FashionMnist(string Directory, LabeledImages Train, Labeled
         return new FashionMnist(directory, train, test, checks);
     }
 
-    /// <summary>Pairs an image array with a label array after checking that they describe one data set.</summary>
-    public static LabeledImages Validate(IdxArray images, IdxArray labels)
+    /// <summary>
+    /// Pairs an image array with a label array after checking that they describe one data set: 28×28 images and labels
+    /// 0–9, or with <paramref name="anyShape"/> any size and any label (another IDX set, whose classes are checked later).
+    /// </summary>
+    public static LabeledImages Validate(IdxArray images, IdxArray labels, bool anyShape = false)
     {
         string imagesName = System.IO.Path.GetFileName(images.Path), labelsName = System.IO.Path.GetFileName(labels.Path);
-        if (images.Shape[1] != LabeledImages.Height || images.Shape[2] != LabeledImages.Width)
+        if (anyShape && (images.Shape[1] < 1 || images.Shape[2] < 1))
+            throw new FashionCnnException($"{imagesName}: images are {images.Shape[1]}×{images.Shape[2]}, which holds no pixel.");
+        if (!anyShape && (images.Shape[1] != LabeledImages.Height || images.Shape[2] != LabeledImages.Width))
             throw new FashionCnnException(
                 $"{imagesName}: images are {images.Shape[1]}×{images.Shape[2]}, expected {LabeledImages.Height}×{LabeledImages.Width}.");
         if (images.Shape[0] != labels.Shape[0])
             throw new FashionCnnException(
                 $"{labelsName}: {labels.Shape[0]} labels for the {images.Shape[0]} images of {imagesName}.");
-        int bad = Array.FindIndex(labels.Data, label => label >= FashionClasses.Count);
+        int bad = anyShape ? -1 : Array.FindIndex(labels.Data, label => label >= FashionClasses.Count);
         if (bad >= 0)
             throw new FashionCnnException(
                 $"{labelsName}: label {labels.Data[bad]} at index {bad} is outside 0–{FashionClasses.Count - 1}.");
-        return new LabeledImages(images.Data, labels.Data);
+        return new LabeledImages(images.Data, labels.Data, new ImageShape(images.Shape[1], images.Shape[2], 1));
     }
 
     /// <summary>The file as <c>name</c> or <c>name.gz</c>; whatever stands there must be a regular file (a pipe would block the read forever).</summary>

@@ -21,9 +21,9 @@ public static class IdxFile
     /// <summary>Magic number of an image file: unsigned bytes, three dimensions.</summary>
     public const int ImageMagic = 0x0803;
 
-    // The largest data this reader accepts: the 47 MB of the training images with room to spare, so a
-    // forged size field or a gzip bomb ends in an error instead of exhausting memory.
-    private const long MaxDataBytes = 64L * 1024 * 1024;
+    // The largest data this reader accepts: EMNIST's largest image file (by_class, 549 MB) with room to spare,
+    // so a forged size field or a gzip bomb ends in an error instead of exhausting memory.
+    private const long MaxDataBytes = 1L << 30;
 
     /// <summary>
     /// Reads and checks the file. The data array is allocated once, at the size the header declares, and
@@ -90,7 +90,7 @@ public static class IdxFile
                 throw new FashionCnnException($"{name}: negative size {shape[d]} in dimension {d}.");
             length *= shape[d];
             if (length > MaxDataBytes)
-                throw new FashionCnnException($"{name}: header declares more data than any Fashion-MNIST file holds.");
+                throw new FashionCnnException($"{name}: header declares more data than the 1 GiB this tool reads from one IDX file.");
         }
         return shape;
     }

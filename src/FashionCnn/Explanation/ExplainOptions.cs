@@ -70,5 +70,5 @@ public sealed record ExplainOptions
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 }

@@ -23,7 +23,7 @@ public static class ExplanationInputs
                 return new ExplanationInput(file, seen.Pixels, null, seen.Inverted);
             }).ToList(), null);
 
-        var splits = BookSplits.Load(options.DataDir);
+        var splits = BookSplits.Load(options.Data);
         string split = options.Split.Name();
         if (options.Misclassified is not int count)
             return (options.Indices.Select(index =>

@@ -9,6 +9,7 @@ public static class ClassifierEvaluation
     public static EvaluationResult Run(IClassifier classifier, LabeledImages images, int batchSize = Evaluation.DefaultBatchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        ModelFit.Require(classifier.InputShape, classifier.ClassNames.Count, images, "the model");
         int classes = classifier.ClassNames.Count;
         var predicted = new int[images.Count];
         var confidence = new float[images.Count];
@@ -17,7 +18,7 @@ public static class ClassifierEvaluation
         for (int start = 0; start < images.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, images.Count - start);
-            float[] logs = classifier.LogProbabilities(images.Pixels.AsSpan(start * LabeledImages.PixelsPerImage, count * LabeledImages.PixelsPerImage), count);
+            float[] logs = classifier.LogProbabilities(images.Pixels.AsSpan(start * images.Shape.Values, count * images.Shape.Values), count);
             for (int i = 0; i < count; i++)
             {
                 var row = logs.AsSpan(i * classes, classes);

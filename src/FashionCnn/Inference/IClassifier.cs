@@ -13,9 +13,12 @@ public interface IClassifier : IDisposable
     /// <summary>One name per class, in output order.</summary>
     IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The shape of one image as the model takes it, in Keras' order: (28, 28, 1), (784,), (32, 32, 3).</summary>
+    Model.TensorShape InputShape { get; }
+
     /// <summary>
     /// The natural logarithm of each class's probability for <paramref name="count"/> images given as grey bytes
-    /// (28 × 28 each, row by row, 0 = background): count × classes values, row-major. Logarithms rather than
+    /// (<see cref="InputShape"/>'s values each, row by row with a pixel's channels together, 0 = background): count × classes values, row-major. Logarithms rather than
     /// probabilities so that the cross-entropy of a confident mistake keeps its digits; the classifier scales the
     /// pixels as its model expects.
     /// </summary>

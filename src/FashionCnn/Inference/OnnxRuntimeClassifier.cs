@@ -7,8 +7,8 @@ namespace FashionCnn.Inference;
 
 /// <summary>
 /// An ONNX file run by ONNX Runtime (CPU) as a classifier. The file is read and checked first
-/// (<see cref="OnnxModelFile"/>); its one float input must take the 784 pixels of an image in any shape
-/// ((N, 28, 28, 1), (N, 28, 28), (N, 784)), and its output must give ten probabilities per image. The pixels
+/// (<see cref="OnnxModelFile"/>); its one float input takes an image in any shape ((N, 28, 28, 1), (N, 28, 28),
+/// (N, 784), (N, 32, 32, 3)), and its output gives one probability per class (two or more) per image. The pixels
 /// are scaled as the file's <c>input_scaling</c> says (0–1 when a file does not say).
 /// </summary>
 public sealed class OnnxRuntimeClassifier : IClassifier
@@ -23,6 +23,10 @@ public sealed class OnnxRuntimeClassifier : IClassifier
 
     public IReadOnlyList<string> ClassNames { get; }
 
+    public Model.TensorShape InputShape => new(_imageShape.Select(d => (int)d).ToArray());
+
+    private readonly int _classes;
+
     /// <summary>Opens the .onnx file at <paramref name="path"/> with <paramref name="threads"/> threads for each run.</summary>
     public static OnnxRuntimeClassifier Open(string path, int threads) => new(OnnxModelFile.Read(path), threads);
 
@@ -36,7 +40,7 @@ public sealed class OnnxRuntimeClassifier : IClassifier
         try
         {
             (_input, _imageShape) = RequireImageInput(_session);
-            _output = RequireClassOutput(_session);
+            (_output, _classes) = RequireClassOutput(_session);
             _scale = Scale(model);
             ClassNames = Names(model);
             Format = $"ONNX opset {model.Opset}{Producer(model)}, run by ONNX Runtime {OrtEnv.Instance().GetVersionString()}";
@@ -73,20 +77,20 @@ public sealed class OnnxRuntimeClassifier : IClassifier
         var (name, input) = session.InputMetadata.Single();
         long[] shape = input.IsTensor ? input.Dimensions.Skip(1).Select(d => (long)d).ToArray() : [];
         if (input.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
-            || input.Dimensions.Length < 2 || shape.Any(d => d < 1) || shape.Aggregate(1L, (p, d) => p * d) != LabeledImages.PixelsPerImage)
+            || input.Dimensions.Length is < 2 or > 4 || shape.Any(d => d < 1))
             throw new FashionCnnException(
-                $"{_name}: input '{name}' is {Describe(input)}; a Fashion-MNIST classifier takes float32 (N, 28, 28, 1), (N, 28, 28) or (N, 784).");
+                $"{_name}: input '{name}' is {Describe(input)}; an image classifier takes float32 (N, H, W, C), (N, H, W) or (N, H·W).");
         return (name, shape);
     }
 
-    private string RequireClassOutput(InferenceSession session)
+    private (string Name, int Classes) RequireClassOutput(InferenceSession session)
     {
         var (name, output) = session.OutputMetadata.FirstOrDefault(o => o.Key == OnnxFormat.OutputName, session.OutputMetadata.First());
         if (output.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
-            || output.Dimensions.Length != 2 || output.Dimensions[1] != FashionClasses.Count)
+            || output.Dimensions.Length != 2 || output.Dimensions[1] < 2)
             throw new FashionCnnException(
-                $"{_name}: output '{name}' is {Describe(output)}; scoring the {FashionClasses.Count} Fashion-MNIST classes needs float32 (N, {FashionClasses.Count}).");
-        return name;
+                $"{_name}: output '{name}' is {Describe(output)}; scoring classes needs float32 (N, K) with K ≥ 2 (Fashion-MNIST: (N, {FashionClasses.Count})).");
+        return (name, output.Dimensions[1]);
     }
 
     private float Scale(OnnxModel model) => model.Metadata(OnnxFormat.InputScalingKey) switch
@@ -99,12 +103,13 @@ public sealed class OnnxRuntimeClassifier : IClassifier
 
     private IReadOnlyList<string> Names(OnnxModel model)
     {
-        if (model.Metadata(OnnxFormat.ClassNamesKey) is not { } text) return FashionClasses.Names;
+        if (model.Metadata(OnnxFormat.ClassNamesKey) is not { } text)
+            return _classes == FashionClasses.Count ? FashionClasses.Names : Data.IdxDataSource.Numbered(_classes);
         string[]? names;
         try { names = JsonSerializer.Deserialize<string[]>(text); }
         catch (JsonException e) { throw new FashionCnnException($"{_name}: metadata {OnnxFormat.ClassNamesKey} is not a JSON list of names.", e); }
-        if (names is null || names.Length != FashionClasses.Count || names.Any(string.IsNullOrWhiteSpace))
-            throw new FashionCnnException($"{_name}: metadata {OnnxFormat.ClassNamesKey} does not name the model's {FashionClasses.Count} outputs.");
+        if (names is null || names.Length != _classes || names.Any(string.IsNullOrWhiteSpace))
+            throw new FashionCnnException($"{_name}: metadata {OnnxFormat.ClassNamesKey} does not name the model's {_classes} outputs.");
         return names;
     }
 
@@ -129,8 +134,8 @@ public sealed class OnnxRuntimeClassifier : IClassifier
         using (outputs)
         {
             var probabilities = outputs[0].GetTensorDataAsSpan<float>();
-            if (probabilities.Length != count * FashionClasses.Count)
-                throw new FashionCnnException($"{_name}: the model gave {probabilities.Length} values for {count} images of {FashionClasses.Count} classes.");
+            if (probabilities.Length != count * _classes)
+                throw new FashionCnnException($"{_name}: the model gave {probabilities.Length} values for {count} images of {_classes} classes.");
             var logs = new float[probabilities.Length];
             // A probability that underflowed to 0 (a logit margin beyond about 103) counts as the smallest float, not as infinite loss.
             for (int i = 0; i < logs.Length; i++) logs[i] = MathF.Log(Math.Max(probabilities[i], float.Epsilon));

@@ -24,11 +24,13 @@ public sealed class TorchSharpClassifier : IClassifier
 
     public IReadOnlyList<string> ClassNames => Model.ClassNames;
 
+    public Model.TensorShape InputShape => Model.Net.Spec.InputShape;
+
     public float[] LogProbabilities(ReadOnlySpan<byte> pixels, int count)
     {
         using var scope = NewDisposeScope();
         using var _ = inference_mode(true);
-        var images = tensor(pixels.ToArray(), [count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(_device);
+        var images = tensor(pixels.ToArray(), Model.Net.PixelShape(count), ScalarType.Byte).to(_device);
         var logits = Model.Net.call(Model.Net.InputFromPixels(images));
         return nn.functional.log_softmax(logits, 1).cpu().data<float>().ToArray();
     }

@@ -35,6 +35,9 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
 
     private bool Mixed => Precision == Precision.MixedBFloat16;
 
+    /// <summary>Every network the tool runs is built here, so libtorch's log level is set before its first convolution.</summary>
+    static SequentialNet() => LibTorchLog.Apply();
+
     public SequentialNet(ModelSpec spec) : base("sequential")
     {
         Spec = spec;
@@ -143,6 +146,16 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         if (shape.Rank == 3 && shape[2] == 1 && input.dim() == 4 && input.shape[2] == shape[0] && input.shape[3] == shape[1])
             return input;
         return FromKerasOrder(input.reshape([input.shape[0], .. shape.Dimensions.Select(d => (long)d)]));
+    }
+
+    /// <summary>
+    /// The shape to give <paramref name="count"/> images' bytes (in Keras' (H, W, C) order) before <see cref="InputFromPixels"/>:
+    /// (N, 1, H, W) for a grey image input, which needs no permute, else the model's input shape.
+    /// </summary>
+    public long[] PixelShape(int count)
+    {
+        var shape = Spec.InputShape;
+        return shape.Rank == 3 && shape[2] == 1 ? [count, 1, shape[0], shape[1]] : [count, .. shape.Dimensions.Select(d => (long)d)];
     }
 
     /// <summary>Class probabilities: softmax over the logits.</summary>

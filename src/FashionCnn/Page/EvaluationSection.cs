@@ -16,15 +16,20 @@ public static class EvaluationSection
     /// <summary>How many of the most confident mistakes get a Grad-CAM map.</summary>
     public const int Explained = 8;
 
-    public static void Write(HtmlPage page, string model, ModelSpec spec, ReportOptions options, string scratch)
+    public static void Write(HtmlPage page, string model, ModelSpec spec, BookSplits data, ReportOptions options, string scratch)
     {
         page.Section("evaluation", "4. Evaluation");
         foreach (var split in new[] { DataSplit.Val, DataSplit.Test })
         {
+            if (split == DataSplit.Test && data.Parts.Test is null)
+            {
+                page.Absent($"The data set ({data.Parts.Location}) has no test part, so there is no evaluation on test.");
+                continue;
+            }
             var report = EvaluationReport.Create(new EvaluateOptions
             {
                 ModelPath = model, Architecture = options.Architecture, Split = split, OutDir = scratch,
-                DataDir = options.DataDir, Device = options.Device, Threads = options.Threads,
+                Data = options.Data, Device = options.Device, Threads = options.Threads,
             });
             Split(page, report, spec, model, options, scratch);
         }
@@ -63,7 +68,7 @@ public static class EvaluationSection
         var explanation = Explainer.Run(new ExplainOptions
         {
             ModelPath = model, Architecture = options.Architecture, Indices = report.Mistakes.Take(Explained).ToList(), Split = report.Split,
-            Method = ExplainMethod.GradCam, OutDir = scratch, DataDir = options.DataDir, Device = options.Device, Threads = options.Threads,
+            Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Device = options.Device, Threads = options.Threads,
         });
         var first = explanation.Images[0];
         page.Picture(explanation.Picture,

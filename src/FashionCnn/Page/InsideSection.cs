@@ -37,7 +37,7 @@ public static class InsideSection
         LayerVisualization.Create(new VisualizeOptions
         {
             ModelPath = model, Architecture = options.Architecture, Layer = index.ToString(CultureInfo.InvariantCulture),
-            OutDir = scratch, DataDir = options.DataDir,
+            OutDir = scratch, Data = options.Data,
         });
 
     private static void Layer(HtmlPage page, VisualizationResult result, string sampleClass, bool showSample)

@@ -14,7 +14,8 @@ public sealed record ReportOptions
     /// <summary>The architecture of a weights-only model file.</summary>
     public string? Architecture { get; init; }
 
-    public string? DataDir { get; init; }
+    /// <summary>The data set to evaluate and draw from: the run's own (--data, --data-dir and how its images are made).</summary>
+    public Data.DataOptions Data { get; init; } = new();
 
     /// <summary>The HTML file; null for <see cref="FileName"/> in the model's folder.</summary>
     public string? Output { get; init; }

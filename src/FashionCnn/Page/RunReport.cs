@@ -20,9 +20,9 @@ public static class RunReport
         // Every path first, before libtorch, the model or the data are loaded.
         var sources = ReportSources.Find(options);
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         using var sharedData = BookSplits.ShareLoads();
-        var data = BookSplits.Load(options.DataDir);
+        var data = BookSplits.Load(options.Data);
         var (spec, format) = sources.Model is { } model ? Describe(model, options.Architecture) : (null, null);
 
         string title = sources.Model is { } m ? $"{Path.GetFileName(m)} — fashioncnn report" : $"{Path.GetFileName(sources.Folder)} — fashioncnn report";
@@ -36,8 +36,8 @@ public static class RunReport
                 string name = Path.GetFileName(path);
                 ModelSection.Write(page, spec, name, scratch);
                 TrainingSection.Write(page, sources, scratch);
-                EvaluationSection.Write(page, path, spec, options, scratch);
-                InsideSection.Write(page, path, spec, FashionClasses.Names[data.Data.Train.Labels[0]], options, scratch);
+                EvaluationSection.Write(page, path, spec, data, options, scratch);
+                InsideSection.Write(page, path, spec, data.ClassNames[data[DataSplit.TrainInput].Labels[0]], options, scratch);
             }
             else
                 NoCheckpoint(page, sources, scratch);

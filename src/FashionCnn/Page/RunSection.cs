@@ -78,7 +78,9 @@ public static class RunSection
         Add("--precision", options["precision"]);
         Add("--limit", options["limit"]);
         Add("--restore-best", options["restore_best"]);
+        Add("--data", options["data"]);
         Add("--data-dir", options["data_dir"]);
+        if ((double?)options["validation_split"] is double fraction && fraction != ValidationSplit.BookFraction) Add("--validation-split", options["validation_split"]);
         Add("--model-dir", options["model_dir"]);
         if ((bool?)options["resume"] == true) words.Add("--resume");
         return string.Join(' ', words);
@@ -114,11 +116,13 @@ public static class RunSection
 
     private static IEnumerable<(string, string, string?)> DataFacts(BookSplits data)
     {
-        yield return ("folder", data.Location.Directory, null);
-        yield return ("found by", data.Location.Source, null);
-        yield return ("split", $"the book's {data.Train.Count:N0} training / {data.Validation.Count:N0} validation images, {data.Test.Count:N0} test images", null);
-        foreach (var file in data.Data.Files)
-            yield return (Path.GetFileName(file.Path), $"sha256 {file.Sha256}{(file.ChecksumMatches ? " (the published release)" : " (not the published release)")}", null);
+        var parts = data.Parts;
+        yield return ("data set", $"{parts.Location} ({parts.Kind})", null);
+        yield return ("images", $"{parts.Shape}, {parts.ClassNames.Count} classes: {string.Join(", ", parts.ClassNames)}", null);
+        string test = parts.Test is { } t ? $"{t.Count:N0} test images" : "no test part";
+        yield return ("split", $"{data.Train.Count:N0} training / {data.Validation.Count:N0} validation images (the book's split), {test}", null);
+        yield return ("training images", $"fingerprint {parts.Fingerprint}", null);
+        if (parts.Skipped.Total > 0) yield return ("skipped files", parts.Skipped.ToString(), null);
     }
 
     /// <summary>The run's files and any exports in the model's folder, each a link relative to the page.</summary>

@@ -34,7 +34,7 @@ public sealed record PredictOptions
     /// <summary>Write the 28×28 image the network saw to this PNG (numbered for several inputs).</summary>
     public string? ShowInput { get; init; }
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 }
 
 /// <summary>One class and its probability.</summary>
@@ -67,14 +67,14 @@ public static class Predictor
         string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        if (options.Index is not null) DataDirectory.RequireOption(options.DataDir);
+        if (options.Index is not null) DataSources.RequireOptions(options.Data);
         // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
         using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Device = "cpu" });
 
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
-            var (pixels, label) = BookSplits.Load(options.DataDir).Image(options.Split, index, "--index");
+            var (pixels, label) = BookSplits.Load(options.Data).Image(options.Split, index, "--index");
             var seen = new NetworkInput(pixels, Inverted: false);
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));

@@ -28,7 +28,7 @@ public sealed record EvaluateOptions
     /// <summary>The dtype policy to compute with (see <see cref="Model.Precision"/>).</summary>
     public Model.Precision Precision { get; init; } = Model.Precision.Float32;
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 
     public string Device { get; init; } = "auto";
 
@@ -67,7 +67,7 @@ public sealed record EvaluationReport(
         // Every path first, before libtorch, the model or the data are loaded.
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         string outDir = options.OutDir is null
             ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
@@ -78,7 +78,7 @@ public sealed record EvaluationReport(
         {
             Architecture = options.Architecture, Device = options.Device, Threads = options.Threads, Precision = options.Precision, BatchSize = options.BatchSize,
         });
-        var images = BookSplits.Load(options.DataDir)[options.Split];
+        var images = BookSplits.Load(options.Data)[options.Split];
 
         var result = ClassifierEvaluation.Run(model, images, options.BatchSize);
         var predictions = result.Predictions!;

@@ -37,7 +37,7 @@ public sealed record VisualizeOptions
     /// <summary>Seeds the freshly initialised (untrained) copy of the layer.</summary>
     public int Seed { get; init; } = 42;
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 }
 
 /// <summary>Statistics of one layer's weights, with Keras' shapes (channels last).</summary>
@@ -64,7 +64,7 @@ public static class LayerVisualization
         // Every path first, before libtorch, the model or the data are loaded.
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         string modelName = Path.GetFileName(options.ModelPath);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
@@ -90,7 +90,7 @@ public static class LayerVisualization
 
         if (drawsMaps)
         {
-            var splits = BookSplits.Load(options.DataDir);
+            var splits = BookSplits.Load(options.Data);
             var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
             string className = model.ClassNames[label];
             string sample = $"{options.Split.Name()}[{options.Sample}]";

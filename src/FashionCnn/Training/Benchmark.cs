@@ -21,7 +21,7 @@ public sealed record BenchmarkOptions
 
     public int EvalBatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
-    public string? DataDir { get; init; }
+    public DataOptions Data { get; init; } = new();
 
     /// <summary>The dtype policy to time.</summary>
     public Precision Precision { get; init; } = Precision.Float32;
@@ -73,12 +73,12 @@ public static class Benchmark
             BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
         }.Validated();
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(trainingOptions);
         BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         BatchMemory.RequireInference(model.Spec, options.EvalBatchSize, "--eval-batch-size");
-        var (train, validation, _) = TrainingData.Load(options.DataDir, device.Device, limit: null);
+        var (train, validation, _) = TrainingData.Load(options.Data, device.Device, limit: null);
         using (train)
         using (validation)
         {

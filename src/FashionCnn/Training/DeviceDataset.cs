@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FashionCnn.Training;
 
 /// <summary>
-/// A labelled image set moved to the compute device once: pixels stay bytes (N, 1, 28, 28), a quarter of
+/// A labelled image set moved to the compute device once: pixels stay bytes ((N, 1, 28, 28) for Fashion-MNIST), a quarter of
 /// the memory of floats, and each batch is gathered by index and scaled to 0–1 on the device.
 /// </summary>
 public sealed class DeviceDataset : IDisposable
@@ -19,7 +19,10 @@ public sealed class DeviceDataset : IDisposable
     public DeviceDataset(LabeledImages set, Device device)
     {
         Count = set.Count;
-        Images = OnDevice(tensor(set.Pixels, [set.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte), device);
+        var shape = set.Shape;
+        // Grey images as (N, 1, H, W), which a CNN takes as it is; colour ones as (N, H, W, C), which the net permutes.
+        long[] dimensions = shape.Channels == 1 ? [set.Count, 1, shape.Height, shape.Width] : [set.Count, shape.Height, shape.Width, shape.Channels];
+        Images = OnDevice(tensor(set.Pixels, dimensions, ScalarType.Byte), device);
         using var labels = tensor(set.Labels, [set.Count], ScalarType.Byte);
         Labels = OnDevice(labels.to_type(ScalarType.Int64), device);
     }

@@ -22,7 +22,7 @@ public sealed record EngineComparison(
     /// <summary>Exports the trained net to ONNX in memory and times evaluation through both engines with the same threads and batch size.</summary>
     public static EngineComparison Measure(SequentialNet net, ComputeDevice device, BenchmarkOptions options)
     {
-        var images = BookSplits.Load(options.DataDir).Validation;
+        var images = BookSplits.Load(options.Data).Validation;
         var model = new LoadedModel(net, FashionClasses.Names, new Dictionary<string, string>(), "bench");
         var clock = Stopwatch.StartNew();
         byte[] onnx = OnnxExport.ToBytes(model, source: null);

@@ -3,8 +3,15 @@ using static TorchSharp.torch;
 
 namespace FashionCnn.Training;
 
-/// <summary>Where a run's data came from: the folder and the checksum of the training images that checkpoints record.</summary>
-public sealed record DataSummary(string Directory, string TrainImagesSha256);
+/// <summary>
+/// Where a run's data came from and what it is: the folder, the checksum of the training images that checkpoints
+/// record, its kind, its images' shape and its classes.
+/// </summary>
+public sealed record DataSummary(string Directory, string TrainImagesSha256, string Kind, ImageShape Shape, IReadOnlyList<string> ClassNames)
+{
+    public static DataSummary Of(BookSplits splits) =>
+        new(splits.Parts.Location, splits.TrainImagesSha256, splits.Parts.Kind, splits.Shape, splits.ClassNames);
+}
 
 /// <summary>The book's training and validation sets, moved to the compute device once.</summary>
 public static class TrainingData
@@ -14,18 +21,18 @@ public static class TrainingData
     /// <paramref name="device"/>. The host copies are dropped before this returns and collected at once: about
     /// 100 MB of arrays a long run has no use for.
     /// </summary>
-    public static (DeviceDataset Train, DeviceDataset Validation, DataSummary Data) Load(string? dataDir, Device device, int? limit)
+    public static (DeviceDataset Train, DeviceDataset Validation, DataSummary Data) Load(DataOptions data, Device device, int? limit)
     {
-        var result = Upload(dataDir, device, limit);
+        var result = Upload(BookSplits.Load(data), device, limit);
         // Aggressive: also hand the freed pages back to the system, so they do not count as resident.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return result;
     }
 
-    private static (DeviceDataset, DeviceDataset, DataSummary) Upload(string? dataDir, Device device, int? limit)
+    /// <summary>The same from a data set already read (train reads it first, to shape the model after it).</summary>
+    public static (DeviceDataset Train, DeviceDataset Validation, DataSummary Data) Upload(BookSplits splits, Device device, int? limit)
     {
-        var splits = BookSplits.Load(dataDir);
         var train = new DeviceDataset(limit is int n ? splits.Train.Take(n) : splits.Train, device);
-        return (train, new DeviceDataset(splits.Validation, device), new DataSummary(splits.Location.Directory, splits.TrainImagesSha256));
+        return (train, new DeviceDataset(splits.Validation, device), DataSummary.Of(splits));
     }
 }

@@ -1,3 +1,4 @@
+using FashionCnn.Data;
 using FashionCnn.Model;
 using FashionCnn.Optimizers;
 
@@ -54,8 +55,8 @@ public sealed record TrainingOptions
 
     public RestoreBest RestoreBest { get; init; } = RestoreBest.Always;
 
-    /// <summary>Folder with the Fashion-MNIST files; null to look them up (see DataDirectory).</summary>
-    public string? DataDir { get; init; }
+    /// <summary>The data set: --data, or the Fashion-MNIST folder (--data-dir or looked up), with its image options.</summary>
+    public DataOptions Data { get; init; } = new();
 
     /// <summary>Where the checkpoint, history and plots go.</summary>
     public string ModelDir { get; init; } = "models";

@@ -63,7 +63,7 @@ public sealed class TrainingRun : IDisposable
         string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
-        DataDirectory.RequireOption(options.DataDir);
+        DataSources.RequireOptions(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = TrainingModel.Build(options);
         using var run = new TrainingRun(options, modelDir, device, model);
@@ -123,7 +123,7 @@ public sealed class TrainingRun : IDisposable
     private void LoadData()
     {
         BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
-        var (train, validation, data) = TrainingData.Load(_options.DataDir, _device.Device, _options.Limit);
+        var (train, validation, data) = TrainingData.Load(_options.Data, _device.Device, _options.Limit);
         (_train, _validation, _data) = (train, validation, data);
     }
 
@@ -301,7 +301,7 @@ public sealed class TrainingRun : IDisposable
                 optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
-                data_dir = options.DataDir, model_dir = options.ModelDir, resume = options.Resume,
+                data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
             device = _device.Description,
             threads = torch.get_num_threads(),

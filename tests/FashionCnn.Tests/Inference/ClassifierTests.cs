@@ -15,6 +15,8 @@ public class ClassifierTests
 
         public IReadOnlyList<string> ClassNames { get; } = ["a", "b", "c"];
 
+        public TensorShape InputShape { get; } = new(28, 28, 1);
+
         public float[] LogProbabilities(ReadOnlySpan<byte> pixels, int count)
         {
             var result = new List<float>();

@@ -84,7 +84,7 @@ public class OnnxParityTests
     public void The_exported_books_model_evaluates_in_onnx_runtime_to_the_torchsharp_paths_numbers()
     {
         using var temp = new TempFolder();
-        var validation = BookSplits.Load(TestPaths.DataDirectory).Validation;
+        var validation = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory }).Validation;
         var model = ModelFile.Load(OnnxTestModels.BookModel);
         ModelExport.Write(model, ExportFormat.Onnx, temp.File("book.onnx"));
 

@@ -22,7 +22,7 @@ internal static class OnnxTestModels
     public static readonly string BookModel = Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5");
 
     /// <summary>The first 257 images of the book's validation split: one more than a power of two, so no batch size divides it evenly.</summary>
-    public static readonly Lazy<LabeledImages> Validation257 = new(() => BookSplits.Load(TestPaths.DataDirectory).Validation.Take(257));
+    public static readonly Lazy<LabeledImages> Validation257 = new(() => BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory }).Validation.Take(257));
 
     public static ModelSpec EveryLayer { get; } = new(new TensorShape(28, 28, 1),
     [

@@ -1,3 +1,4 @@
+using FashionCnn.Data;
 using FashionCnn.Training;
 
 namespace FashionCnn.Tests.Training;
@@ -13,7 +14,7 @@ public class TrainingRunTests
             Limit = limit,
             Threads = threads,
             Device = "cpu",
-            DataDir = TestPaths.DataDirectory,
+            Data = new DataOptions { DataDir = TestPaths.DataDirectory },
             ModelDir = modelDir,
             Patience = 0,
         }, NoProgress.Instance, CancellationToken.None);

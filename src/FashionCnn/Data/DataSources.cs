@@ -1,0 +1,61 @@
+using FashionCnn.Files;
+
+namespace FashionCnn.Data;
+
+/// <summary>
+/// Reads the data set a verb was given. Without --data: the Fashion-MNIST IDX folder found as before
+/// (<see cref="DataDirectory"/>). With --data PATH, the kind is recognised from what PATH holds: a CSV file; a
+/// folder with the four IDX files (<see cref="IdxDataSource"/>); a folder with a <c>*train*.csv</c>
+/// (<see cref="CsvDataSource"/>); a folder of class folders (<see cref="ImageFolderDataSource"/>).
+/// </summary>
+public static class DataSources
+{
+    public const string Option = "--data";
+
+    public static DataParts Read(DataOptions options)
+    {
+        if (options.Path is null)
+        {
+            var location = DataDirectory.Locate(options.DataDir);
+            return IdxDataSource.Read(location.Directory, options, requireFashionMnist: true) with { Location = location.Directory };
+        }
+        string path = RequirePath(options.Path);
+        if (File.Exists(path))
+        {
+            if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw new FashionCnnException($"{Option} {options.Path}: a file, but not a .csv; {Looked}.");
+            return CsvDataSource.Read(path, null, options);
+        }
+        if (IdxDataSource.Holds(path)) return IdxDataSource.Read(path, options, requireFashionMnist: false);
+        if (CsvDataSource.Find(path) is var (train, test)) return CsvDataSource.Read(train, test, options);
+        if (ImageFolderLayout.Looks(path)) return ImageFolderDataSource.Read(path, options);
+        throw new FashionCnnException($"{Option} {options.Path}: none of the three kinds of data set; {Looked}.");
+    }
+
+    private const string Looked =
+        "looked for the IDX files (train-images-idx3-ubyte[.gz] and the other three), a *train*.csv (and *test*.csv), "
+        + "or class folders (PATH/<class>/*.png or PATH/train/<class>/*)";
+
+    /// <summary>
+    /// Checks --data and --data-dir before anything slow runs: an empty path, a missing one, a pipe or a device is one
+    /// sentence naming the option. Nothing when neither was given.
+    /// </summary>
+    public static void RequireOptions(DataOptions options)
+    {
+        if (options.Path is not null) RequirePath(options.Path);
+        else DataDirectory.RequireOption(options.DataDir);
+    }
+
+    private static string RequirePath(string path)
+    {
+        PathText.RequireUsable(path, Option);
+        var kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing)
+            throw new FashionCnnException(new FileInfo(path).LinkTarget is { } target
+                ? $"{Option} {path}: a symbolic link to {target}, which does not exist."
+                : $"{Option} {path}: no such file or folder.");
+        if (kind is not (FileKind.Directory or FileKind.Regular))
+            throw new FashionCnnException($"{Option} {path}: is {kind.Describe()}, not a folder or a CSV file.");
+        return Path.GetFullPath(path);
+    }
+}
