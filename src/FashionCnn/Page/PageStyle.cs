@@ -21,7 +21,7 @@ public static class PageStyle
         h2 { font-size: 1.35rem; border-bottom: 2px solid var(--line); padding-bottom: 0.2rem; margin-top: 2.2rem; }
         h3 { font-size: 1.1rem; margin-top: 1.6rem; }
         a { color: var(--accent); overflow-wrap: anywhere; }
-        nav ol { margin: 0; padding-left: 1.4rem; }
+        nav ol { margin: 0; padding-left: 0; list-style: none; }
         p { max-width: 75ch; overflow-wrap: anywhere; }
         .absent { color: var(--muted); font-style: italic; }
         .notice { background: var(--panel); border-left: 4px solid var(--accent); padding: 0.5rem 0.8rem; }
