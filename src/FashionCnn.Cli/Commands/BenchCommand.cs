@@ -16,7 +16,7 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
-            .Between(1, Training.Evaluation.MaxBatchSize);
+            .Between(1, Inference.Evaluation.MaxBatchSize);
         var engine = CommonOptions.Choice("--engine",
             "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
             "torchsharp", "torchsharp", "onnxruntime");

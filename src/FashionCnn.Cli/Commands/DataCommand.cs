@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FashionCnn.Data;
+using FashionCnn.Files;
 
 namespace FashionCnn.Cli.Commands;
 
@@ -102,7 +103,7 @@ internal static class DataCommand
         public void Report(DownloadProgress p)
         {
             if (!interactive) return;
-            string size = p.Total is long total ? $"{p.Received / 1048576.0:F1} / {total / 1048576.0:F1} MB" : $"{p.Received / 1048576.0:F1} MB";
+            string size = p.Total is long total ? $"{ByteSize.Megabytes(p.Received):F1} / {ByteSize.Megabytes(total):F1} MB" : $"{ByteSize.Megabytes(p.Received):F1} MB";
             string attempt = p.Attempt > 1 ? $" (attempt {p.Attempt} of {DataDownload.Attempts})" : "";
             string waiting = p.Waiting > TimeSpan.Zero ? $" - no data for {p.Waiting.TotalSeconds:F0} s (gives up at {DataDownload.Describe(p.StallLimit)})" : "";
             lock (_gate)

@@ -20,7 +20,7 @@ internal static class EvaluateCommand
             Description = "Folder for MODEL-SPLIT-confusion-matrix.png and MODEL-SPLIT-misclassified.png (default: beside the model).",
             HelpName = "DIR",
         };
-        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.Evaluation.MaxBatchSize, "Images per forward pass.");
+        var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Inference.Evaluation.MaxBatchSize, "Images per forward pass.");
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var threads = CommonOptions.Threads();
@@ -77,6 +77,7 @@ internal static class EvaluateCommand
         count = report.Count,
         per_class = report.PerClass.Select(c => new { @class = c.Class, name = c.Name, precision = c.Precision, recall = c.Recall, f1 = c.F1, support = c.Support }),
         confusion_matrix = report.ConfusionMatrix.ToJaggedArray(),
+        misclassified = report.Misclassified,
         files = new { confusion_matrix = report.Files.ConfusionMatrix, misclassified = report.Files.Misclassified },
     });
 }

@@ -47,16 +47,6 @@ internal static class OptionRules
         return option;
     }
 
-    public static Option<double> Positive(this Option<double> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (TryGetValue(result, out double value) && (!(value > 0) || !double.IsFinite(value)))
-                result.AddError($"{option.Name} must be a positive number (got {value})");
-        });
-        return option;
-    }
-
     // A value that does not convert (--epochs ten) already carries the parser's own error; the rule has nothing to add.
     private static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
     {

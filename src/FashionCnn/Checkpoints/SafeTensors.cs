@@ -82,6 +82,10 @@ public static class SafeTensors
         foreach (var tensor in list) output.Write(MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
     }
 
+    /// <summary>Whether a file's first bytes look like safetensors: a header length this reader accepts, then a JSON object.</summary>
+    public static bool LooksLikeSafeTensors(ReadOnlySpan<byte> head) =>
+        head.Length >= 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= MaxHeaderBytes;
+
     public static SafeTensorsFile Read(string path, string option = "--model") =>
         Parse(InputFiles.ReadAllBytes(path, MaxFileBytes, option), Path.GetFileName(path));
 

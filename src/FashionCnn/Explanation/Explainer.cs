@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Files;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Prediction;
-using FashionCnn.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,15 +35,16 @@ public static class Explainer
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
+        using var classifier = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
         string modelName = Path.GetFileName(options.ModelPath);
         int? layer = LayerFor(net.Spec, options, modelName);
         var choice = ClassChoice.Parse(options.Class, model.ClassNames);
-        var (inputs, mistakes) = ExplanationInputs.Gather(options, net, device.Device);
+        var (inputs, mistakes) = ExplanationInputs.Gather(options, classifier);
         if (choice.Kind == ClassChoice.True && inputs.Any(i => i.Label is null))
             throw new FashionCnnException("--class true needs data set images (--index or --misclassified); a picture has no true class.");
 
         var clock = Stopwatch.StartNew();
-        var (images, height, width) = Explain(net, device.Device, model.ClassNames, options, layer, choice, inputs);
+        var (images, height, width) = Explain(net, classifier, device.Device, options, layer, choice, inputs);
         double seconds = clock.Elapsed.TotalSeconds;
 
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
@@ -53,14 +55,15 @@ public static class Explainer
     }
 
     /// <summary>Each image's probabilities, the class its map explains, and the map, in batches on the model's device.</summary>
-    private static (List<ExplainedImage> Images, int Height, int Width) Explain(SequentialNet net, Device device,
-        IReadOnlyList<string> classNames, ExplainOptions options, int? layer, ClassChoice choice, IReadOnlyList<ExplanationInput> inputs)
+    private static (List<ExplainedImage> Images, int Height, int Width) Explain(SequentialNet net, IClassifier classifier, Device device,
+        ExplainOptions options, int? layer, ClassChoice choice, IReadOnlyList<ExplanationInput> inputs)
     {
-        using var pixels = tensor(inputs.SelectMany(i => i.Pixels).ToArray(),
-            [inputs.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(device);
-        float[] probabilities = Probabilities(net, pixels);
+        byte[] bytes = inputs.SelectMany(i => i.Pixels).ToArray();
+        using var pixels = tensor(bytes, [inputs.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(device);
+        float[] probabilities = Evaluation.Probabilities(classifier, bytes, inputs.Count, BatchSize);
+        var classNames = classifier.ClassNames;
         int classCount = classNames.Count;
-        int[] predicted = inputs.Select((_, i) => ArgMax(probabilities.AsSpan(i * classCount, classCount))).ToArray();
+        int[] predicted = inputs.Select((_, i) => Evaluation.TopClass(probabilities.AsSpan(i * classCount, classCount))).ToArray();
         int[] explained = inputs.Select((input, i) => choice.For(predicted[i], input.Label)).ToArray();
         var (maps, height, width) = Maps(net, options, layer, pixels, explained);
 
@@ -113,27 +116,6 @@ public static class Explainer
         ExplainMethod.Saliency => "Saliency (|gradient| of the logit)",
         _ => $"Occlusion, {options.Patch}×{options.Patch} patch, stride {options.Stride}",
     };
-
-    /// <summary>Every image's class probabilities, row after row, in batches and without autograd.</summary>
-    private static float[] Probabilities(SequentialNet net, Tensor pixels)
-    {
-        if (pixels.shape[0] == 0) return [];
-        using var scope = NewDisposeScope();
-        using var _ = inference_mode(true);
-        var parts = new List<Tensor>();
-        for (long start = 0; start < pixels.shape[0]; start += BatchSize)
-            parts.Add(net.Probabilities(net.InputFromPixels(pixels.narrow(0, start, Math.Min(BatchSize, pixels.shape[0] - start)))));
-        return cat(parts).cpu().data<float>().ToArray();
-    }
-
-    /// <summary>The first of the largest, as argmax does.</summary>
-    private static int ArgMax(ReadOnlySpan<float> probabilities)
-    {
-        int best = 0;
-        for (int c = 1; c < probabilities.Length; c++)
-            if (probabilities[c] > probabilities[best]) best = c;
-        return best;
-    }
 
     /// <summary>The raw maps, one per image, row-major, and their height and width.</summary>
     private static (float[][] Maps, int Height, int Width) Maps(SequentialNet net, ExplainOptions options, int? layer, Tensor pixels, int[] classes)

@@ -1,9 +1,7 @@
 using FashionCnn.Data;
-using FashionCnn.Model;
+using FashionCnn.Inference;
 using FashionCnn.Prediction;
 using FashionCnn.Reports;
-using FashionCnn.Training;
-using static TorchSharp.torch;
 
 namespace FashionCnn.Explanation;
 
@@ -14,7 +12,7 @@ public sealed record ExplanationInput(string Name, byte[] Pixels, int? Label, bo
 public static class ExplanationInputs
 {
     /// <summary>The images, and for mistakes how many the split has in all.</summary>
-    public static (IReadOnlyList<ExplanationInput> Inputs, int? Mistakes) Gather(ExplainOptions options, SequentialNet net, Device device)
+    public static (IReadOnlyList<ExplanationInput> Inputs, int? Mistakes) Gather(ExplainOptions options, IClassifier classifier)
     {
         if (options.Files.Count > 0)
             return (options.Files.Select(file =>
@@ -33,7 +31,7 @@ public static class ExplanationInputs
             }).ToList(), null);
 
         var images = splits[options.Split];
-        var mistakes = Mistakes(net, images, device);
+        var mistakes = Mistakes(classifier, images);
         var inputs = mistakes.Take(count)
             .Select(i => new ExplanationInput($"{split}[{i}]", images.Image(i).ToArray(), images.Labels[i]))
             .ToList();
@@ -41,10 +39,6 @@ public static class ExplanationInputs
     }
 
     /// <summary>The split's wrong predictions, the most confident first, exactly as <c>evaluate</c> ranks them.</summary>
-    private static List<int> Mistakes(SequentialNet net, LabeledImages images, Device device)
-    {
-        using var data = new DeviceDataset(images, device);
-        var predictions = Evaluation.Run(net, data, Evaluation.DefaultBatchSize, keepPredictions: true).Predictions!;
-        return EvaluationReport.MostConfidentMistakes(predictions).ToList();
-    }
+    private static List<int> Mistakes(IClassifier classifier, LabeledImages images) =>
+        EvaluationReport.MostConfidentMistakes(Evaluation.Run(classifier, images).Predictions).ToList();
 }

@@ -74,7 +74,7 @@ public static class InputFiles
         catch (IOException e) { throw new FashionCnnException($"{option} {path}: cannot read ({e.Message.TrimEnd('.')}).", e); }
     }
 
-    public static string Size(long bytes) => bytes >= 1 << 20 ? $"{bytes / 1048576.0:F1} MB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} kB" : $"{bytes} bytes";
+    public static string Size(long bytes) => ByteSize.Text(bytes);
 }
 
 /// <summary>Checks on a path's text itself, shared by inputs and outputs.</summary>

@@ -1,8 +1,8 @@
+using FashionCnn.Compute;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Onnx;
-using FashionCnn.Training;
 
 namespace FashionCnn.Inference;
 

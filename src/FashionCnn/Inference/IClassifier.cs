@@ -3,7 +3,13 @@ namespace FashionCnn.Inference;
 /// <summary>
 /// A model that classifies Fashion-MNIST images, whatever runs it: the TorchSharp network of any model file
 /// (<see cref="TorchSharpClassifier"/>) or an ONNX file in ONNX Runtime (<see cref="OnnxRuntimeClassifier"/>).
-/// <c>evaluate</c>, <c>predict</c> and <c>bench</c> use only this, so both give the same commands the same numbers.
+/// <c>evaluate</c>, <c>predict</c>, <c>explain</c>, <c>train</c>'s validation and <c>bench</c> use only this (through
+/// <see cref="Evaluation"/>), so both engines give every command the same numbers.
+/// <para>
+/// The one rule for probabilities: a classifier gives each class's log-probability (TorchSharp: log_softmax of the
+/// float32 logits; ONNX Runtime: the log of the exported softmax); a probability is exp of it, the prediction is the
+/// first class with the largest, and the confidence is that class's probability. The loss is −log-probability of the label.
+/// </para>
 /// </summary>
 public interface IClassifier : IDisposable
 {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using FashionCnn.Checkpoints;
 using FashionCnn.Files;
@@ -89,7 +88,7 @@ public static class ModelFile
         byte[] head = InputFiles.ReadHead(path, 16, option);
         if (head.Length >= 8 && head.AsSpan(0, 8).SequenceEqual(Hdf5Signature)) return Content.Hdf5;
         if (head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return Content.Zip;
-        if (head.Length >= 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < 16 * 1024 * 1024) return Content.SafeTensors;
+        if (SafeTensors.LooksLikeSafeTensors(head)) return Content.SafeTensors;
         if (Onnx.OnnxFormat.LooksLikeOnnx(head, path)) return Content.Onnx;
         return Content.Unknown;
     }

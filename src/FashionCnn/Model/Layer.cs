@@ -32,6 +32,20 @@ public abstract record Layer(string Name)
         if (input.Rank != 3)
             throw new FashionCnnException($"layer {Name} ({KerasClass}) needs an image input (height, width, channels), got {input}.");
     }
+
+    /// <summary>
+    /// The output shape of a square <paramref name="window"/> slid over an image input by TensorFlow's padding rules,
+    /// with <paramref name="channels"/> channels, or the input's when null.
+    /// </summary>
+    private protected TensorShape SlideWindow(TensorShape input, string window, int size, int stride, bool same, int? channels)
+    {
+        RequireImage(input);
+        int rows = TensorFlowPadding.OutputSize(input[0], size, stride, same);
+        int cols = TensorFlowPadding.OutputSize(input[1], size, stride, same);
+        if (rows < 1 || cols < 1)
+            throw new FashionCnnException($"layer {Name} ({KerasClass}): a {size}×{size} {window} does not fit its {input} input.");
+        return new TensorShape(rows, cols, channels ?? input[2]);
+    }
 }
 
 /// <summary>TensorFlow's padding rules, shared by convolutions and pooling.</summary>
@@ -58,15 +72,7 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
 {
     public override string KerasClass => "Conv2D";
 
-    public override TensorShape OutputShape(TensorShape input)
-    {
-        RequireImage(input);
-        int rows = TensorFlowPadding.OutputSize(input[0], KernelSize, Strides, SamePadding);
-        int cols = TensorFlowPadding.OutputSize(input[1], KernelSize, Strides, SamePadding);
-        if (rows < 1 || cols < 1)
-            throw new FashionCnnException($"layer {Name} (Conv2D): a {KernelSize}×{KernelSize} kernel does not fit its {input} input.");
-        return new TensorShape(rows, cols, Filters);
-    }
+    public override TensorShape OutputShape(TensorShape input) => SlideWindow(input, "kernel", KernelSize, Strides, SamePadding, Filters);
 
     /// <summary>TensorFlow's "same" padding along one axis of <paramref name="size"/> pixels: (before, after).</summary>
     public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, KernelSize, Strides);
@@ -83,15 +89,7 @@ public abstract record Pooling2D(string Name, int PoolSize, int? Strides, bool S
 {
     public int Stride => Strides ?? PoolSize;
 
-    public override TensorShape OutputShape(TensorShape input)
-    {
-        RequireImage(input);
-        int rows = TensorFlowPadding.OutputSize(input[0], PoolSize, Stride, SamePadding);
-        int cols = TensorFlowPadding.OutputSize(input[1], PoolSize, Stride, SamePadding);
-        if (rows < 1 || cols < 1)
-            throw new FashionCnnException($"layer {Name} ({KerasClass}) needs an image input of at least {PoolSize}×{PoolSize}, got {input}.");
-        return new TensorShape(rows, cols, input[2]);
-    }
+    public override TensorShape OutputShape(TensorShape input) => SlideWindow(input, "pool window", PoolSize, Stride, SamePadding, channels: null);
 
     public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, PoolSize, Stride);
 }

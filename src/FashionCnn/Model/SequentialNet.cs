@@ -158,8 +158,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         return shape.Rank == 3 && shape[2] == 1 ? [count, 1, shape[0], shape[1]] : [count, .. shape.Dimensions.Select(d => (long)d)];
     }
 
-    /// <summary>Class probabilities: softmax over the logits.</summary>
-    public Tensor Probabilities(Tensor input) => nn.functional.softmax(forward(input), 1);
+    /// <summary>Class probabilities by the tool's one rule (<see cref="Inference.IClassifier"/>): exp of the log-softmax of the float32 logits.</summary>
+    public Tensor Probabilities(Tensor input) => nn.functional.log_softmax(forward(input), 1).exp();
 
     /// <summary>A tensor in Keras' channels-last order (N, H, W, C) as this network holds it (N, C, H, W); other ranks unchanged.</summary>
     private static Tensor FromKerasOrder(Tensor x) => x.dim() == 4 ? x.permute(0, 3, 1, 2) : x;
@@ -266,6 +266,11 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     /// times: 2,550 samples/s unfolded against 2,070 with oneDNN and 2,250 with oneDNN plus a copy to channels-last,
     /// whose extra 3 MB per step also drove glibc's heap from 380 MB to over 800 MB. Inference keeps oneDNN, which
     /// is faster there (7,300 against 4,300 images/s for the 12,000 validation images).
+    /// A one-channel input whose gradient is asked for (saliency) goes the unfolded way too: libtorch 2.10's oneDNN
+    /// computes the input gradient of a channels-first convolution wrongly when its filters are not a multiple of 16
+    /// and the batch holds more than one image, reading memory it never wrote (on an AMD EPYC with avx512_bf16, 3 images
+    /// through 2 to 15 filters: errors of 0.4 and at times NaN, different from one call to the next). Inputs of more
+    /// channels are channels-last (<see cref="ChannelsLast"/>), where oneDNN's input gradient was right in every case tried.
     /// </summary>
     private Tensor Convolve(int index, Conv2D conv, Tensor x)
     {
@@ -275,7 +280,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         var weight = Mixed ? module.weight!.to_type(dtype) : module.weight!;
         var bias = Mixed ? module.bias!.to_type(dtype) : module.bias!;
         long padding = _convPadding[index];
-        if (training && input.shape[1] == 1) return UnfoldedConvolution(conv, input, weight, bias, padding);
+        if (input.shape[1] == 1 && (training || input.requires_grad)) return UnfoldedConvolution(conv, input, weight, bias, padding);
         return nn.functional.conv2d(ChannelsLast(input), weight, bias, strides: [conv.Strides, conv.Strides], padding: [padding, padding]);
     }
 

@@ -22,7 +22,6 @@ internal sealed class OnnxGraphBuilder
 
     public OnnxGraphBuilder(string name) => _graph = new GraphProto { Name = name };
 
-    public GraphProto Graph => _graph;
 
     /// <summary>The shape of a value made so far.</summary>
     public long[] ShapeOf(string value) => _shapes[value];

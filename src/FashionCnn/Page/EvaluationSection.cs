@@ -44,14 +44,14 @@ public static class EvaluationSection
             report.PerClass.Select(c => new TableRow([c.Name, Num(c.Precision, "F4"), Num(c.Recall, "F4"), Num(c.F1, "F4"), c.Support.ToString("N0", CultureInfo.InvariantCulture)])));
 
         page.Picture(report.Files.ConfusionMatrix, ConfusionAlt(report), $"Confusion matrix on {split}: true classes down the side, predictions along the bottom.");
-        if (report.Mistakes.Count == 0)
+        int mistakes = report.Count - report.Correct;
+        if (mistakes == 0)
         {
             page.Absent($"No image of {split} is misclassified, so there are no mistakes to show.");
             return;
         }
-        int shown = Math.Min(report.Mistakes.Count, EvaluationReport.MisclassifiedShown);
         page.Picture(report.Files.Misclassified,
-            $"Grid of the {shown} most confident of the {report.Mistakes.Count:N0} wrong predictions on {split}, each 28×28 image captioned with its index, "
+            $"Grid of the {report.Misclassified.Count} most confident of the {mistakes:N0} wrong predictions on {split}, each 28×28 image captioned with its index, "
             + "true class, predicted class and that prediction's probability.",
             $"The most confident mistakes on {split}, the surest first.");
         GradCam(page, report, spec, model, options, scratch);
@@ -67,7 +67,7 @@ public static class EvaluationSection
         }
         var explanation = Explainer.Run(new ExplainOptions
         {
-            ModelPath = model, Architecture = options.Architecture, Indices = report.Mistakes.Take(Explained).ToList(), Split = report.Split,
+            ModelPath = model, Architecture = options.Architecture, Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,
             Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Device = options.Device, Threads = options.Threads,
         });
         var first = explanation.Images[0];

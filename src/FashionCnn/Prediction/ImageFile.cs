@@ -25,7 +25,7 @@ public static class ImageFile
         // Checked before opening: a pipe or a device given as a picture would block or never end.
         var info = InputFiles.Require(path, "image");
         if (info.Length > MaxFileBytes)
-            throw new FashionCnnException($"{path}: {info.Length / 1048576.0:F1} MB is over the {MaxFileBytes / 1048576} MB limit for images.");
+            throw new FashionCnnException($"{path}: {ByteSize.Megabytes(info.Length):F1} MB is over the {ByteSize.Megabytes(MaxFileBytes):F0} MB limit for images.");
         byte[] bytes = InputFiles.ReadAllBytes(path, MaxFileBytes, "image");
         string kind = bytes.AsSpan().StartsWith(PngSignature) ? "PNG" : bytes.AsSpan().StartsWith(JpegSignature) ? "JPEG" : "";
         if (kind == "") throw new FashionCnnException($"{path}: not a PNG or JPEG image ({Describe(bytes)}).");

@@ -50,15 +50,13 @@ public sealed record EvaluationFiles(string ConfusionMatrix, string Misclassifie
 }
 
 /// <summary>The numbers of an evaluation and where its pictures went.</summary>
+/// <param name="Misclassified">The images the misclassified grid shows (indices into the split), the most confident mistake first.</param>
 public sealed record EvaluationReport(
     string Model, string Format, DataSplit Split, double Loss, double Accuracy, int Correct, int Count,
-    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, EvaluationFiles Files)
+    IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix ConfusionMatrix, IReadOnlyList<int> Misclassified, EvaluationFiles Files)
 {
     /// <summary>How many wrong predictions the misclassified grid shows, the most confident first.</summary>
-    public const int MisclassifiedShown = 32;
-
-    /// <summary>The indices of the wrong predictions, the most confident first (see <see cref="MostConfidentMistakes(Predictions)"/>).</summary>
-    public IReadOnlyList<int> Mistakes { get; init; } = [];
+    private const int MisclassifiedShown = 32;
 
     public static EvaluationReport Create(EvaluateOptions options)
     {
@@ -80,18 +78,17 @@ public sealed record EvaluationReport(
         });
         var images = BookSplits.Load(options.Data)[options.Split];
 
-        var result = ClassifierEvaluation.Run(model, images, options.BatchSize);
-        var predictions = result.Predictions!;
+        var result = Evaluation.Run(model, images, options.BatchSize);
+        var predictions = result.Predictions;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
         string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
             $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
-        var mistakes = MostConfidentMistakes(predictions).ToList();
-        SaveMisclassified(images, predictions, mistakes, model.ClassNames, files.Misclassified, splitName);
+        var shown = SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
 
         return new EvaluationReport(options.ModelPath, model.Format, options.Split, result.Loss, result.Accuracy,
-            result.Correct, result.Count, matrix.PerClass(), matrix, files) { Mistakes = mistakes };
+            result.Correct, result.Count, matrix.PerClass(), matrix, shown, files);
     }
 
     /// <summary>The wrong predictions of <paramref name="predictions"/>, the most confident first.</summary>
@@ -101,9 +98,12 @@ public sealed record EvaluationReport(
             .OrderByDescending(i => predictions.Confidence[i])
             .ThenBy(i => i);
 
-    private static void SaveMisclassified(LabeledImages images, Predictions predictions, List<int> mistakes, IReadOnlyList<string> names, string path, string split)
+    /// <summary>Draws the most confident mistakes and returns their indices.</summary>
+    private static IReadOnlyList<int> SaveMisclassified(LabeledImages images, Predictions predictions, IReadOnlyList<string> names, string path, string split)
     {
-        var shown = mistakes.Take(MisclassifiedShown)
+        var mistakes = MostConfidentMistakes(predictions).ToList();
+        var indices = mistakes.Take(MisclassifiedShown).ToList();
+        var shown = indices
             .Select(i => new GridImage(
                 images.Image(i).ToArray().Select(p => (float)p).ToArray(), LabeledImages.Height, LabeledImages.Width,
                 $"#{i} true: {names[predictions.Labels[i]]}\npred: {names[predictions.Predicted[i]]} {Percent.Uncertain(predictions.Confidence[i])}",
@@ -113,5 +113,6 @@ public sealed record EvaluationReport(
             ? $"No misclassified images in {split}"
             : $"The {shown.Count} most confident of {mistakes.Count:N0} mistakes on {split}";
         ImageGrid.Save(path, title, shown, columns: 8, new ScottPlot.Colormaps.GrayscaleReversed(), cellPixels: 150);
+        return indices;
     }
 }

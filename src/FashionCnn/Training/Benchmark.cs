@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using FashionCnn.Compute;
 using FashionCnn.Data;
+using FashionCnn.Inference;
 using FashionCnn.Model;
 using TorchSharp;
 
@@ -80,7 +82,6 @@ public static class Benchmark
         BatchMemory.RequireInference(model.Spec, options.EvalBatchSize, "--eval-batch-size");
         var (train, validation, _) = TrainingData.Load(options.Data, device.Device, limit: null);
         using (train)
-        using (validation)
         {
             using var net = new SequentialNet(model.Spec);
             net.InitializeLikeKeras(trainingOptions.Seed);
@@ -94,16 +95,17 @@ public static class Benchmark
                 trainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: options.WarmupSteps - 1);
             var (trainSeconds, done) = TimeSteps(trainer, train, options);
 
-            Evaluation.Run(net, validation, options.EvalBatchSize); // warm-up: first use of the inference path
+            using var classifier = TorchSharpClassifier.Borrowing(net, FashionClasses.Names, device.Device);
+            Evaluation.Run(classifier, validation, options.EvalBatchSize); // warm-up: first use of the inference path
             var clock = Stopwatch.StartNew();
-            Evaluation.Run(net, validation, options.EvalBatchSize);
+            Evaluation.Run(classifier, validation, options.EvalBatchSize);
             double evalSeconds = clock.Elapsed.TotalSeconds;
 
             double msPerStep = 1000 * trainSeconds / done;
             double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
             var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
             var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps) : null;
-            var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, device, options) : null;
+            var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, validation, device, options) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
                 ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done,

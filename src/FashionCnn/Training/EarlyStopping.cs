@@ -49,8 +49,6 @@ public sealed class EarlyStopping(int patience, RestoreBest restoreBest)
     public bool ShouldRestoreBestWeights(int lastEpoch) =>
         Enabled && BestEpoch >= 0 && BestEpoch != lastEpoch && (ShouldStop || restoreBest == RestoreBest.Always);
 
-    /// <summary>The state to save for a later resume, and to restore from it.</summary>
-    public (double BestValLoss, int BestEpoch, int Wait) State => (BestValLoss, BestEpoch, Wait);
-
+    /// <summary>Restores the state a resume file saved (<see cref="BestValLoss"/>, <see cref="BestEpoch"/>, <see cref="Wait"/>).</summary>
     public void Restore((double BestValLoss, int BestEpoch, int Wait) state) => (BestValLoss, BestEpoch, Wait) = state;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FashionCnn.Checkpoints;
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Inference;
 using FashionCnn.Model;
@@ -11,7 +12,7 @@ namespace FashionCnn.Training;
 public enum InferenceEngine { TorchSharp, OnnxRuntime }
 
 /// <summary>
-/// Inference throughput of one model in both engines, through the path <c>evaluate</c> takes (<see cref="ClassifierEvaluation"/>
+/// Inference throughput of one model in both engines, through the path <c>evaluate</c> takes (<see cref="Evaluation"/>
 /// on the 12,000 validation images): medians over alternating rounds, so both share the machine's noise alike.
 /// </summary>
 public sealed record EngineComparison(
@@ -20,20 +21,18 @@ public sealed record EngineComparison(
     public double OnnxRuntimeSpeedup => OnnxRuntimeSamplesPerSecond / TorchSharpSamplesPerSecond;
 
     /// <summary>Exports the trained net to ONNX in memory and times evaluation through both engines with the same threads and batch size.</summary>
-    public static EngineComparison Measure(SequentialNet net, ComputeDevice device, BenchmarkOptions options)
+    public static EngineComparison Measure(SequentialNet net, LabeledImages images, ComputeDevice device, BenchmarkOptions options)
     {
-        var images = BookSplits.Load(options.Data).Validation;
         var model = new LoadedModel(net, FashionClasses.Names, new Dictionary<string, string>(), "bench");
         var clock = Stopwatch.StartNew();
         byte[] onnx = OnnxExport.ToBytes(model, source: null);
         double exportMilliseconds = clock.Elapsed.TotalMilliseconds;
-        // Not disposed: the net is the run's, which disposes it. The classifier puts it in eval mode, as evaluate has it.
-        var torchSharp = new TorchSharpClassifier(model, device.Device);
+        using var torchSharp = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
         using var onnxRuntime = OnnxRuntimeClassifier.FromBytes(onnx, "bench.onnx", options.Threads);
         double SamplesPerSecond(IClassifier classifier)
         {
             var watch = Stopwatch.StartNew();
-            ClassifierEvaluation.Run(classifier, images, options.EvalBatchSize);
+            Evaluation.Run(classifier, images, options.EvalBatchSize);
             return images.Count / watch.Elapsed.TotalSeconds;
         }
         SamplesPerSecond(torchSharp);

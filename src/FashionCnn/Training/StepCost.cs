@@ -8,9 +8,6 @@ namespace FashionCnn.Training;
 /// </summary>
 public static class StepCost
 {
-    /// <summary>Operations of one image's forward pass through the convolutions and Dense layers (the book's CNN: 8.3 million).</summary>
-    public static long ForwardFlops(ModelSpec spec) => spec.Shapes().Sum(row => LayerFlops(row.Layer, row.Input, row.Output));
-
     /// <summary>
     /// Operations of one image's training step: the forward pass, the gradient of every kernel (as much again) and
     /// the gradient of every layer's input (as much again), except the first weighted layer's, whose input needs none.

@@ -36,7 +36,10 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The order of the training images in epoch <paramref name="epoch"/>, a function of seed and epoch only.</summary>
     public static int[] ShuffleOrder(int count, int seed, int epoch) =>
-        new NumpyRandomState(unchecked((uint)seed * 1_000_003u + (uint)epoch)).Permutation(count);
+        new NumpyRandomState(unchecked((uint)EpochSeed(seed, epoch))).Permutation(count);
+
+    /// <summary>One seed per (run seed, epoch) pair, for the shuffle (its low 32 bits) and dropout: distinct for any epoch below the prime.</summary>
+    private static long EpochSeed(int seed, int epoch) => seed * 1_000_003L + epoch;
 
     /// <param name="stepLimit">Stop after this many steps (a benchmark's window); null runs the whole epoch.</param>
     public EpochTraining TrainEpoch(DeviceDataset train, int epoch, ITrainingProgress progress, CancellationToken cancellation, int? stepLimit = null)
@@ -46,7 +49,7 @@ public sealed class Trainer : IDisposable
         int steps = (train.Count + batch - 1) / batch;
         if (stepLimit is int limit) steps = Math.Min(steps, limit);
         // Dropout draws from a generator of the run's own, seeded per epoch: every epoch is reproducible on its own.
-        using var dropoutRandomness = new Generator((ulong)(_options.Seed * 1_000_003L + epoch), device);
+        using var dropoutRandomness = new Generator(unchecked((ulong)EpochSeed(_options.Seed, epoch)), device);
         _net.DropoutGenerator = dropoutRandomness;
         _net.train();
         try

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Files;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
 using FashionCnn.Optimizers;
@@ -40,12 +42,14 @@ public sealed class TrainingRun : IDisposable
     private readonly ModelDirectoryLock _lock;
     private readonly SequentialNet _net;
     private readonly Trainer _trainer;
+    private readonly TorchSharpClassifier _classifier;
     private readonly History _history = new();
     private readonly EarlyStopping _earlyStopping;
     private readonly ModelCheckpoint _checkpoint;
     private readonly List<double> _residentMegabytes = [];
     private readonly List<long> _liveTensors = [];
-    private DeviceDataset? _train, _validation;
+    private DeviceDataset? _train;
+    private LabeledImages? _validation;
     private DataSummary? _data;
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
@@ -108,6 +112,7 @@ public sealed class TrainingRun : IDisposable
             _net.to(device.Device);
             _net.Precision = options.Precision;
             _trainer = new Trainer(_net, options);
+            _classifier = TorchSharpClassifier.Borrowing(_net, FashionClasses.Names, device.Device);
         }
         catch
         {
@@ -171,7 +176,7 @@ public sealed class TrainingRun : IDisposable
                 _interrupted = true;
                 return;
             }
-            var validated = Evaluation.Run(_net, _validation!);
+            var validated = Evaluation.Run(_classifier, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
             _history.Add(record);
             RecordMemory();
@@ -200,7 +205,7 @@ public sealed class TrainingRun : IDisposable
     private void RecordMemory()
     {
         GC.Collect();
-        _residentMegabytes.Add(Math.Round(Environment.WorkingSet / 1048576.0, 1));
+        _residentMegabytes.Add(Math.Round(ByteSize.Megabytes(Environment.WorkingSet), 1));
         _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
@@ -335,7 +340,7 @@ public sealed class TrainingRun : IDisposable
         _trainer.Dispose();
         _net.Dispose();
         _train?.Dispose();
-        _validation?.Dispose();
+        _classifier.Dispose();
         _lock.Dispose();
     }
 }

@@ -135,6 +135,20 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Explain_misclassified_lists_the_images_evaluate_ranks_as_its_most_confident_mistakes_in_the_same_order()
+    {
+        using var temp = new TempFolder();
+        var evaluated = CliRunner.Run(TestPaths.RepositoryRoot, "evaluate", "--model", BookModel, "--split", "test", "--json", "--out", temp.Path);
+        Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
+        int[] ranked = JsonDocument.Parse(evaluated.Stdout).RootElement.GetProperty("misclassified").EnumerateArray().Select(i => i.GetInt32()).ToArray();
+
+        var explained = Json(Explain(temp.Path, "--misclassified", "12", "--split", "test", "--method", "saliency", "--json"));
+
+        Assert.Equal(32, ranked.Length);
+        Assert.Equal(ranked.Take(12).Select(i => $"test[{i}]"), explained.Select(image => image.GetProperty("input").GetString()));
+    }
+
+    [Fact]
     public void Saliency_of_a_model_without_convolutions_is_its_weight_row_and_grad_cam_is_refused()
     {
         // The book's 7-1 model, Dense(10) on the 784 pixels: the logit's gradient for pixel i is the kernel's weight i.

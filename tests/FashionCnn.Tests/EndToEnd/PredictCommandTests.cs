@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FashionCnn.Data;
+using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Training;
 using SkiaSharp;
@@ -144,9 +145,8 @@ public class PredictCommandTests
     [Fact]
     public void Index_predictions_match_evaluates_per_sample_predictions()
     {
-        var model = ModelFile.Load(BookModel);
-        using var data = new DeviceDataset(TestSet.Value.Take(200), TorchSharp.torch.CPU);
-        var predictions = Evaluation.Run(model.Net, data, keepPredictions: true).Predictions!;
+        using var model = new TorchSharpClassifier(ModelFile.Load(BookModel), TorchSharp.torch.CPU);
+        var predictions = Evaluation.Run(model, TestSet.Value.Take(200)).Predictions;
         int wrong = Enumerable.Range(0, 200).First(i => predictions.Predicted[i] != predictions.Labels[i]);
 
         foreach (int index in new[] { 0, wrong })

@@ -90,8 +90,8 @@ public class OnnxParityTests
 
         using var torchSharp = new TorchSharpClassifier(model, TorchSharp.torch.CPU);
         using var onnxRuntime = OnnxRuntimeClassifier.Open(temp.File("book.onnx"), threads: 2);
-        var expected = ClassifierEvaluation.Run(torchSharp, validation);
-        var actual = ClassifierEvaluation.Run(onnxRuntime, validation);
+        var expected = Evaluation.Run(torchSharp, validation);
+        var actual = Evaluation.Run(onnxRuntime, validation);
 
         Assert.Equal(11065, expected.Correct); // what the book printed
         Assert.Equal(expected.Correct, actual.Correct);

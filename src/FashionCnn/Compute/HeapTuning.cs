@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>
 /// glibc's malloc, tuned for tensors of a few megabytes freed and allocated again every step. By default glibc

@@ -2,7 +2,7 @@ using System.Reflection;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>The device a run uses and why, in words for the user.</summary>
 public sealed record ComputeDevice(Device Device, string Description)

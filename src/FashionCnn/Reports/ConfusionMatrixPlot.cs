@@ -1,7 +1,8 @@
-using FashionCnn.Reports;
+using FashionCnn.Plotting;
 using ScottPlot;
+using PlotStyle = FashionCnn.Plotting.PlotStyle;
 
-namespace FashionCnn.Plotting;
+namespace FashionCnn.Reports;
 
 /// <summary>The confusion matrix as a picture: counts in the cells, class names on both axes, true classes down the side.</summary>
 public static class ConfusionMatrixPlot

@@ -1,7 +1,8 @@
-using FashionCnn.Training;
+using FashionCnn.Plotting;
 using ScottPlot;
+using PlotStyle = FashionCnn.Plotting.PlotStyle;
 
-namespace FashionCnn.Plotting;
+namespace FashionCnn.Training;
 
 /// <summary>The book's plots of a History: train vs validation loss (and accuracy) per epoch, the best epoch marked.</summary>
 public static class TrainingCurves

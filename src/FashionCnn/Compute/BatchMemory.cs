@@ -1,6 +1,7 @@
+using FashionCnn.Files;
 using FashionCnn.Model;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>
 /// Estimates the memory one batch needs before any is allocated, so a batch size the machine cannot hold is a
@@ -46,6 +47,6 @@ public static class BatchMemory
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (needed > available / 2)
             throw new FashionCnnException(
-                $"{option} {batchSize:N0}: a batch of this model needs about {needed / 1048576.0:N0} MB, more than half of the {available / 1048576.0:N0} MB this machine has; use a smaller batch.");
+                $"{option} {batchSize:N0}: a batch of this model needs about {ByteSize.Megabytes(needed):N0} MB, more than half of the {ByteSize.Megabytes(available):N0} MB this machine has; use a smaller batch.");
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FashionCnn.Training;
+namespace FashionCnn.Compute;
 
 /// <summary>How much memory the process holds, as bench and run.json report it.</summary>
 public static class ResidentMemory
@@ -13,6 +13,6 @@ public static class ResidentMemory
             foreach (string line in File.ReadLines(status))
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                     return double.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        return Files.ByteSize.Megabytes(Process.GetCurrentProcess().PeakWorkingSet64);
     }
 }
