@@ -43,6 +43,12 @@ public static class Checkpoint
 
     public static string FileNameFor(ModelSpec spec) => spec.HasConvolution ? FileName : DenseFileName;
     public const string FormatKey = "format", FormatValue = "fashioncnn/1";
+
+    /// <summary>
+    /// train's resume file (last-epoch.safetensors): a checkpoint's weights and model config, plus the optimizer's
+    /// state under <see cref="OptimizerPrefix"/> and the run's state in the metadata. Read as a model, it is the last epoch's.
+    /// </summary>
+    public const string ResumeFormatValue = "fashioncnn-resume/2", OptimizerPrefix = "optimizer.";
     public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version";
 
     public static string ToolVersion { get; } =
@@ -88,12 +94,15 @@ public static class Checkpoint
     /// <summary>Reads a fashioncnn checkpoint and builds its network on <paramref name="device"/>.</summary>
     public static LoadedModel Load(string path, Device? device = null) => FromFile(SafeTensors.Read(path), Path.GetFileName(path), device);
 
-    /// <summary>The network of a checkpoint already read.</summary>
+    /// <summary>The network of a checkpoint, or of a resume file (its last epoch's weights), already read.</summary>
     public static LoadedModel FromFile(SafeTensorsFile file, string name, Device? device = null)
     {
         if (!file.Metadata.TryGetValue(ModelConfigKey, out string? config))
             throw new FashionCnnException($"{name}: safetensors file without a fashioncnn model config in its metadata.");
-        return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+        if (file.Metadata.GetValueOrDefault(FormatKey) != ResumeFormatValue)
+            return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+        var weights = file.Tensors.Where(t => !t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
+        return Build(KerasModelConfig.Parse(config, name), weights, file.Metadata, "fashioncnn resume file: the last epoch's weights", name, device);
     }
 
     /// <summary>The class names a file's metadata gives (one per output unit, none empty), or Fashion-MNIST's.</summary>

@@ -45,8 +45,8 @@ public static class ImportedWeights
             for (int k = j + 1; k < i; k++)
                 if (shapes[k].Layer is BatchNormalization norm)
                     foreach (string part in new[] { "weight", "bias", "running_mean", "running_var" })
-                        Reorder(result, $"{norm.Name}.{part}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
-            Reorder(result, dense.Name + ".weight", [dense.Units, (long)h * w * c], h, w, c, toChannelsFirst, source);
+                        Reorder(result, $"{norm.ModuleName}.{part}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
+            Reorder(result, dense.ModuleName + ".weight", [dense.Units, (long)h * w * c], h, w, c, toChannelsFirst, source);
         }
         return result;
     }

@@ -54,12 +54,12 @@ public static class KerasVariables
 
     private static NamedTensor ToTorch(Layer layer, string variable, KerasArray array) => (layer, variable) switch
     {
-        (Conv2D, "kernel") => ImportedWeights.ConvKernelFromKeras($"{layer.Name}.weight", array.Shape, array.Values),
-        (Dense, "kernel") => ImportedWeights.DenseKernelFromKeras($"{layer.Name}.weight", array.Shape, array.Values),
-        (_, "bias" or "beta") => new NamedTensor($"{layer.Name}.bias", array.Shape, array.Values),
-        (_, "gamma") => new NamedTensor($"{layer.Name}.weight", array.Shape, array.Values),
-        (_, "moving_mean") => new NamedTensor($"{layer.Name}.running_mean", array.Shape, array.Values),
-        (_, "moving_variance") => new NamedTensor($"{layer.Name}.running_var", array.Shape, array.Values),
+        (Conv2D, "kernel") => ImportedWeights.ConvKernelFromKeras($"{layer.ModuleName}.weight", array.Shape, array.Values),
+        (Dense, "kernel") => ImportedWeights.DenseKernelFromKeras($"{layer.ModuleName}.weight", array.Shape, array.Values),
+        (_, "bias" or "beta") => new NamedTensor($"{layer.ModuleName}.bias", array.Shape, array.Values),
+        (_, "gamma") => new NamedTensor($"{layer.ModuleName}.weight", array.Shape, array.Values),
+        (_, "moving_mean") => new NamedTensor($"{layer.ModuleName}.running_mean", array.Shape, array.Values),
+        (_, "moving_variance") => new NamedTensor($"{layer.ModuleName}.running_var", array.Shape, array.Values),
         _ => throw new InvalidOperationException($"no mapping for {variable}"),
     };
 }

@@ -58,6 +58,10 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
         var duplicate = Layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new FashionCnnException($"{source}: {duplicate.Count()} layers are named {duplicate.Key}; Keras layer names are unique.");
+        var sameModule = Layers.GroupBy(l => l.ModuleName).FirstOrDefault(g => g.Count() > 1);
+        if (sameModule is not null)
+            throw new FashionCnnException($"{source}: the layers {string.Join(" and ", sameModule.Select(l => l.Name))} differ only in '.' against '_', "
+                                          + "which the weights' names cannot tell apart; rename one.");
         long parameters = 0;
         var shape = InputShape;
         foreach (var layer in Layers)

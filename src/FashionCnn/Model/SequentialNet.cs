@@ -57,7 +57,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
                 BatchNormalization => nn.BatchNorm1d(input[input.Rank - 1]),
                 _ => null,
             };
-            if (_modules[i] is { } module) register_module(layer.Name, module);
+            if (_modules[i] is { } module) register_module(layer.ModuleName, module);
         }
     }
 

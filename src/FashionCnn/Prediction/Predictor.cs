@@ -63,8 +63,11 @@ public static class Predictor
         var refused = options.Files.Select(Refusal).ToList();
         if (options.Index is null && refused.All(r => r is not null))
             return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
-        string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
-        string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("image", options.Files).Inputs("--data", options.Index is null ? [] : DataSources.InputFiles(options.Data));
+        int candidates = options.Files.Count + (options.Index is null ? 0 : 1);
+        string? chart = Outputs(paths, "--save-probabilities", options.SaveProbabilities, candidates);
+        string? seenPng = Outputs(paths, "--show-input", options.ShowInput, candidates);
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.Index is not null) DataSources.RequireOptions(options.Data);
@@ -99,6 +102,18 @@ public static class Predictor
             }
         }
         return WritePictures(outcomes, model.ClassNames, chart, seenPng);
+    }
+
+    /// <summary>
+    /// The path an output option names, checked with every numbered path it may become (a picture that fails to decode
+    /// changes how many are numbered), so that none of them is an input or another output.
+    /// </summary>
+    private static string? Outputs(CommandFiles paths, string option, string? path, int candidates)
+    {
+        if (path is null) return null;
+        string full = paths.OutputFile(option, path);
+        for (int i = 0; candidates > 1 && i < candidates; i++) paths.OutputFile(option, Numbered(full, i, candidates));
+        return full;
     }
 
     /// <summary>Why a picture's path cannot be read (empty, missing, a folder, a pipe, a device), or null when it names a file.</summary>
