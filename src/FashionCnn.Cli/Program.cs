@@ -40,13 +40,15 @@ if (parsed.Errors.Count > 0)
 // is that file's fault (exit 2, see Interop/ParserFailure); memory running out anywhere else is the machine (exit 1).
 bool showTrace = parsed.GetValue(verbose);
 LibTorchLog.ShowWarnings = showTrace;
+PendingWrites.ReportBrokenHardLinks();
+if (parsed.CommandResult.Command.Name != "train") PendingWrites.DeleteOnSignal();
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (FashionCnnException e)
 {
-    Console.Error.WriteLine($"fashioncnn: {e.Message}");
+    Console.Error.WriteLine($"fashioncnn: {DisplayText.Escape(e.Message)}");
     if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.BadInput;
 }
@@ -56,7 +58,7 @@ catch (Exception e) when (e is RuntimeFailureException or IOException or Unautho
     string details = showTrace || e is RuntimeFailureException ? "" : " (--verbose shows details)";
     string message = e.Message.Split('\n')[0].TrimEnd('.');
     if (e is OutOfMemoryException) message = "out of memory: this machine could not give the run the memory it needed";
-    Console.Error.WriteLine($"fashioncnn: {message}{details}.");
+    Console.Error.WriteLine($"fashioncnn: {DisplayText.Escape(message)}{details}.");
     if (showTrace) Console.Error.WriteLine(e);
     return ExitCodes.RuntimeFailure;
 }

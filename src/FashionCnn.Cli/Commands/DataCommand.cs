@@ -66,6 +66,10 @@ internal static class DataCommand
         };
         download.SetAction(async (parsed, cancellation) =>
         {
+            // The parser cancels the download on SIGINT and SIGTERM alike; which one came decides the exit code.
+            bool terminated = false;
+            using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => terminated = true);
             bool interactive = !Console.IsOutputRedirected;
             var progress = new ProgressLine(interactive);
             IReadOnlyList<DownloadedFile> files;
@@ -77,7 +81,7 @@ internal static class DataCommand
             {
                 progress.End();
                 Console.Error.WriteLine("fashioncnn: download interrupted; nothing was installed.");
-                return ExitCodes.Interrupted;
+                return terminated ? ExitCodes.Terminated : ExitCodes.Interrupted;
             }
             finally
             {

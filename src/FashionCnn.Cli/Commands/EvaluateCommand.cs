@@ -59,7 +59,7 @@ internal static class EvaluateCommand
         text.AppendLine();
         text.AppendLine($"{"class",-14} {"precision",9} {"recall",9} {"f1",9} {"support",9}");
         foreach (var c in report.PerClass)
-            text.AppendLine($"{c.Name,-14} {c.Precision,9:F4} {c.Recall,9:F4} {c.F1,9:F4} {c.Support,9}");
+            text.AppendLine($"{DisplayText.Escape(c.Name),-14} {c.Precision,9:F4} {c.Recall,9:F4} {c.F1,9:F4} {c.Support,9}");
         text.AppendLine();
         text.AppendLine($"  confusion matrix  {CommonOptions.DisplayPath(report.Files.ConfusionMatrix)}");
         text.AppendLine($"  misclassified     {CommonOptions.DisplayPath(report.Files.Misclassified)}");

@@ -170,9 +170,9 @@ internal static class ExplainCommand
             text.AppendLine($"The {report.Images.Count} most confident of {mistakes:N0} mistakes");
         foreach (var image in report.Images)
         {
-            string label = image.Label is { } l ? $" (true: {l.Name})" : image.Inverted ? " (inverted: light background)" : "";
-            string map = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {image.Explained.Name} {Percent.Any(image.Explained.Probability)}";
-            text.AppendLine($"  {image.Input}: {image.Predicted.Name} {Percent.Any(image.Predicted.Probability)}{label}{map}");
+            string label = image.Label is { } l ? $" (true: {DisplayText.Escape(l.Name)})" : image.Inverted ? " (inverted: light background)" : "";
+            string map = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {DisplayText.Escape(image.Explained.Name)} {Percent.Any(image.Explained.Probability)}";
+            text.AppendLine($"  {image.Input}: {DisplayText.Escape(image.Predicted.Name)} {Percent.Any(image.Predicted.Probability)}{label}{map}");
         }
         text.AppendLine($"{report.Images.Count:N0} maps in {report.Seconds:F2} s");
         string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} images)" : "";

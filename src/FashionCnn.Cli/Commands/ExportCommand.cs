@@ -23,7 +23,8 @@ internal static class ExportCommand
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(model)!;
-            string file = OutputFiles.RequireFile(parsed.GetValue(output), "--output");
+            string file = new CommandFiles().Input("--model", path).Input("--architecture", parsed.GetValue(architecture))
+                .OutputFile("--output", parsed.GetValue(output));
             var loaded = ModelFile.Load(path, "--model", parsed.GetValue(architecture));
             using var net = loaded.Net;
             var chosen = parsed.GetValue(format) switch { "pt" => ExportFormat.Pt, "onnx" => ExportFormat.Onnx, _ => ExportFormat.SafeTensors };

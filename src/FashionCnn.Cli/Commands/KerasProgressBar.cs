@@ -16,6 +16,8 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
     {
         output.WriteLine($"Model:   {run.Model}, {run.Parameters:N0} parameters, optimizer {run.Optimizer}");
         if (run.InitFrom is { } initFrom) output.WriteLine($"Weights: from {initFrom}; the optimizer starts fresh.");
+        if (run.InitialValLoss is { } initial)
+            output.WriteLine($"         its val_loss is {initial:F5}: the checkpoint is written only when an epoch does better.");
         output.WriteLine($"Data:    {run.DataDirectory}");
         output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s), {run.Precision}");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "

@@ -73,8 +73,8 @@ internal static class PredictCommand
 
     private static string ToText(PredictionOutcome outcome)
     {
-        string label = outcome.Label is { } l ? $" (true: {l.Name})" : outcome.Seen!.Inverted ? " (inverted: light background)" : "";
-        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {p.Name,-12} {p.Probability,8:P2}")
+        string label = outcome.Label is { } l ? $" (true: {DisplayText.Escape(l.Name)})" : outcome.Seen!.Inverted ? " (inverted: light background)" : "";
+        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {DisplayText.Escape(p.Name),-12} {p.Probability,8:P2}")
             .Concat(outcome.Written.Select(path => $"  wrote {CommonOptions.DisplayPath(path)}"));
         return $"{outcome.Input}{label}\n{string.Join('\n', lines)}";
     }

@@ -35,7 +35,9 @@ internal static class SummaryCommand
                 return ExitCodes.Success;
             }
             string? path = parsed.GetValue(model), source = parsed.GetValue(architecture);
-            string? diagramFile = parsed.GetValue(diagram) is { } d ? OutputFiles.RequireFile(d, "--diagram") : null;
+            string? diagramFile = parsed.GetValue(diagram) is { } d
+                ? new CommandFiles().Input("--model", path).Input("--architecture", source).OutputFile("--diagram", d)
+                : null;
             // Without --model the summary comes from the layer descriptions alone, without loading libtorch.
             var spec = path is not null ? LoadSpec(path, source)
                 : ArchitectureSource.TryReadConfig(source ?? ArchitectureSource.Default) ?? Interop.ModelFile.Architecture(source!, "--architecture");

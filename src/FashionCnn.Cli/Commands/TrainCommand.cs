@@ -142,8 +142,12 @@ internal static class TrainCommand
             Console.WriteLine($"Best epoch: {result.BestEpoch} - val_loss: {best.ValLoss:F4} - val_accuracy: {best.ValAccuracy:F4}");
             Console.WriteLine(result.RestoredBestWeights
                 ? $"Restored the weights of epoch {result.BestEpoch}."
-                : $"Kept the weights of the last epoch ({result.History.Epochs.Count}); the checkpoint holds epoch {result.BestEpoch}.");
+                : result.CheckpointWritten
+                    ? $"Kept the weights of the last epoch ({result.History.Epochs.Count}); the checkpoint holds epoch {result.BestEpoch}."
+                    : $"Kept the weights of the last epoch ({result.History.Epochs.Count}).");
         }
+        if (!result.CheckpointWritten && result.SourceValLoss is { } source)
+            Console.WriteLine($"No checkpoint written: no epoch beat the val_loss of {options.InitFrom} ({source:F5}).");
         foreach (var (what, path) in result.Files.Existing())
             Console.WriteLine($"  {what,-14} {CommonOptions.DisplayPath(path)}");
     }

@@ -69,8 +69,9 @@ internal sealed class TrainingInterruption
     private void MarkRecordIfInterrupted()
     {
         if (_recorded is null || _recordMarked || !_cancellation.IsCancellationRequested) return;
-        TrainingRun.RecordInterruption(_recorded);
         _recordMarked = true;
+        if (TrainingRun.RecordInterruption(_recorded) is { } reason)
+            Console.Error.WriteLine($"fashioncnn: run.json could not be marked interrupted ({reason}).");
     }
 
     /// <summary>Keeps the registrations alive for the life of the process (see the class comment).</summary>

@@ -45,7 +45,7 @@ internal static class VisualizeCommand
                 Seed = parsed.GetValue(seed),
                 Data = data.Read(parsed),
             });
-            Console.WriteLine($"Layer {result.LayerIndex}: {result.Layer.Name} ({result.Layer.KerasClass}) of {result.Model}");
+            Console.WriteLine($"Layer {result.LayerIndex}: {DisplayText.Escape(result.Layer.Name)} ({result.Layer.KerasClass}) of {result.Model}");
             if (result.Trained is { } trained)
             {
                 Console.WriteLine($"  weights {Shape(trained.WeightShape)}, bias {Shape(trained.BiasShape)}");

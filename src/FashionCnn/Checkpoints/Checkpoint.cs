@@ -12,16 +12,13 @@ namespace FashionCnn.Checkpoints;
 public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Metadata, string Format)
 {
     /// <summary>
-    /// Checks that a model reads the 784 pixels of a Fashion-MNIST image (as (28, 28, 1), (28, 28), (784,) or any
-    /// shape numpy's reshape gives them) and scores the ten classes with a softmax (or returns the logits).
+    /// Checks that a model scores classes: one value per class (two or more) from a softmax, or the logits. Whether
+    /// it takes a data set's images is checked against the data (<see cref="Inference.ModelFit"/>).
     /// </summary>
-    public static void RequireFashionMnist(ModelSpec spec, string source)
+    public static void RequireClassifier(ModelSpec spec, string source)
     {
-        if (spec.InputShape.ElementCount != LabeledImages.PixelsPerImage)
-            throw new FashionCnnException(
-                $"{source}: the model takes {spec.InputShape} input ({spec.InputShape.ElementCount:N0} values); a Fashion-MNIST image is 28×28 = 784 pixels, as (28, 28, 1), (28, 28) or (784,).");
-        if (spec.OutputUnits != FashionClasses.Count)
-            throw new FashionCnnException($"{source}: the model outputs {spec.OutputShape}; scoring the {FashionClasses.Count} Fashion-MNIST classes needs (None, {FashionClasses.Count}).");
+        if (spec.OutputUnits < 2)
+            throw new FashionCnnException($"{source}: the model outputs {spec.OutputShape}; scoring classes needs (None, K) with K ≥ 2 (Fashion-MNIST: (None, {FashionClasses.Count})).");
         if (spec.FinalActivation is Activation.Relu or Activation.Sigmoid or Activation.Tanh)
             throw new FashionCnnException(
                 $"{source}: the last layer ends in {spec.FinalActivation.ToString()!.ToLowerInvariant()}; class scores need softmax (or linear logits).");
@@ -43,19 +40,30 @@ public static class Checkpoint
 
     public static string FileNameFor(ModelSpec spec) => spec.HasConvolution ? FileName : DenseFileName;
     public const string FormatKey = "format", FormatValue = "fashioncnn/1";
-    public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version";
+
+    /// <summary>
+    /// train's resume file (last-epoch.safetensors): a checkpoint's weights and model config, plus the optimizer's
+    /// state under <see cref="OptimizerPrefix"/> and the run's state in the metadata. Read as a model, it is the last epoch's.
+    /// </summary>
+    public const string ResumeFormatValue = "fashioncnn-resume/2", OptimizerPrefix = "optimizer.";
+    public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version", ColorModeKey = "color_mode";
 
     public static string ToolVersion { get; } =
         typeof(Checkpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
-    /// <summary>Writes the net's weights and metadata atomically to <paramref name="path"/>.</summary>
-    public static void Save(SequentialNet net, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes the net's weights and metadata atomically to <paramref name="path"/>; <paramref name="classNames"/> name its
+    /// outputs (Fashion-MNIST's when not given). The input shape is in the model config, the colour mode beside it.
+    /// </summary>
+    public static void Save(SequentialNet net, string path, IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<string>? classNames = null)
     {
+        var input = net.Spec.InputShape;
         var all = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             [FormatKey] = FormatValue,
             [ModelConfigKey] = KerasModelConfig.ToJson(net.Spec),
-            [ClassNamesKey] = JsonSerializer.Serialize(FashionClasses.Names),
+            [ClassNamesKey] = JsonSerializer.Serialize(classNames ?? FashionClasses.Names),
+            [ColorModeKey] = (input.Rank == 3 && input[2] == 3 ? ColorMode.Rgb : ColorMode.Grayscale).Name(),
             [ToolVersionKey] = ToolVersion,
         };
         var weights = Weights(net);
@@ -88,18 +96,22 @@ public static class Checkpoint
     /// <summary>Reads a fashioncnn checkpoint and builds its network on <paramref name="device"/>.</summary>
     public static LoadedModel Load(string path, Device? device = null) => FromFile(SafeTensors.Read(path), Path.GetFileName(path), device);
 
-    /// <summary>The network of a checkpoint already read.</summary>
+    /// <summary>The network of a checkpoint, or of a resume file (its last epoch's weights), already read.</summary>
     public static LoadedModel FromFile(SafeTensorsFile file, string name, Device? device = null)
     {
         if (!file.Metadata.TryGetValue(ModelConfigKey, out string? config))
             throw new FashionCnnException($"{name}: safetensors file without a fashioncnn model config in its metadata.");
-        return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+        if (file.Metadata.GetValueOrDefault(FormatKey) != ResumeFormatValue)
+            return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
+        var weights = file.Tensors.Where(t => !t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
+        return Build(KerasModelConfig.Parse(config, name), weights, file.Metadata, "fashioncnn resume file: the last epoch's weights", name, device);
     }
 
     /// <summary>The class names a file's metadata gives (one per output unit, none empty), or Fashion-MNIST's.</summary>
     private static string[] ClassNames(IReadOnlyDictionary<string, string> metadata, ModelSpec spec, string source)
     {
-        if (!metadata.TryGetValue(ClassNamesKey, out string? text)) return [.. FashionClasses.Names];
+        if (!metadata.TryGetValue(ClassNamesKey, out string? text))
+            return spec.OutputUnits is 0 or 10 ? [.. FashionClasses.Names] : [.. IdxDataSource.Numbered(spec.OutputUnits)];
         string[]? names;
         try { names = JsonSerializer.Deserialize<string[]>(text); }
         catch (JsonException e) { throw new FashionCnnException($"{source}: class_names in the metadata is not a JSON list of strings.", e); }

@@ -36,6 +36,19 @@ public static class DataDirectory
     }
 
     /// <summary>
+    /// The data files a command would read, found by the same rules as <see cref="Locate(string?)"/> without reading
+    /// anything, so that no output is one of them; none when no folder has the data (reading it will say so).
+    /// </summary>
+    public static IEnumerable<string> FilesFor(string? dataDirOption)
+    {
+        string? environmentValue = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        string? directory = dataDirOption ?? (string.IsNullOrEmpty(environmentValue) ? null : environmentValue);
+        directory ??= new[] { Path.Combine(Environment.CurrentDirectory, RepositoryFolder), DebianFolder }.FirstOrDefault(HasData);
+        if (directory is null || string.IsNullOrWhiteSpace(directory) || !HasData(directory)) return [];
+        return FashionMnist.FileNames.SelectMany(name => new[] { name, name + ".gz" }).Select(name => Path.Combine(directory, name)).Where(File.Exists);
+    }
+
+    /// <summary>
     /// Checks a --data-dir the user gave, before anything slow runs: an empty path, a file, a pipe or a missing
     /// folder is one sentence naming the option. Nothing when the option was not given.
     /// </summary>

@@ -37,6 +37,18 @@ public static class DataSources
         + "or class folders (PATH/<class>/*.png or PATH/train/<class>/*)";
 
     /// <summary>
+    /// The files a command would read as its data, found without reading anything, so that no output is one of them:
+    /// the IDX files of --data-dir (or where the data is looked for), the CSV file of --data, or the files directly in
+    /// the folder --data names (the IDX or CSV files; a class folder's pictures are one level down, where no output goes).
+    /// </summary>
+    public static IEnumerable<string> InputFiles(DataOptions options)
+    {
+        if (options.Path is null) return DataDirectory.FilesFor(options.DataDir);
+        if (File.Exists(options.Path)) return [options.Path];
+        return Directory.Exists(options.Path) ? Directory.EnumerateFiles(options.Path).Take(1000) : [];
+    }
+
+    /// <summary>
     /// Checks --data and --data-dir before anything slow runs: an empty path, a missing one, a pipe or a device is one
     /// sentence naming the option. Nothing when neither was given.
     /// </summary>

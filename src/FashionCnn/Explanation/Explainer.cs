@@ -32,6 +32,11 @@ public static class Explainer
         Check(options);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        foreach (string file in options.Files) InputFiles.Require(file, "image");
+        if (options.Files.Count == 0) DataSources.RequireOptions(options.Data);
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
+            .Inputs("--data", options.Files.Count > 0 ? [] : DataSources.InputFiles(options.Data));
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
@@ -49,7 +54,7 @@ public static class Explainer
 
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
         string description = Describe(options, layerName, height, width);
-        string picture = ExplanationPicture.Save(outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
+        string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
         return new ExplanationReport(options.ModelPath, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
             images, mistakes, picture, Math.Min(images.Count, MaxDrawn), seconds);
     }

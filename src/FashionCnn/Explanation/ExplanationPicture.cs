@@ -9,10 +9,10 @@ namespace FashionCnn.Explanation;
 public static class ExplanationPicture
 {
     /// <summary>Draws the first <see cref="Explainer.MaxDrawn"/> images and returns the path written.</summary>
-    public static string Save(string outDir, ExplainOptions options, string modelName, string? layerName, string choice,
+    public static string Save(CommandFiles paths, string outDir, ExplainOptions options, string modelName, string? layerName, string choice,
         string description, IReadOnlyList<ExplainedImage> images, int height, int width, int? mistakes)
     {
-        string path = OutputFiles.RequireFile(Path.Combine(outDir, FileName(options, modelName, layerName, choice)), "--out");
+        string path = paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, FileName(options, modelName, layerName, choice)));
         var shown = images.Take(Explainer.MaxDrawn).Select(image => new ExplanationCell(
             image.Pixels.Select(p => (float)p).ToArray(),
             AttributionMap.Upsample(image.Map, height, width, LabeledImages.Height, LabeledImages.Width),
@@ -28,10 +28,10 @@ public static class ExplanationPicture
     public static string FileName(ExplainOptions options, string modelName, string? layerName, string choice)
     {
         var parts = new List<string> { Path.GetFileNameWithoutExtension(modelName), options.Method.Name() };
-        if (layerName is not null) parts.Add(layerName);
+        if (layerName is not null) parts.Add(FileNamePart.From(layerName));
         if (options.Method == ExplainMethod.Occlusion) parts.Add($"{options.Patch}x{options.Patch}-stride-{options.Stride}");
         parts.Add(Inputs(options));
-        if (choice != ClassChoice.Predicted) parts.Add($"class-{new string(choice.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray())}");
+        if (choice != ClassChoice.Predicted) parts.Add($"class-{FileNamePart.From(choice)}");
         return string.Join('-', parts) + ".png";
     }
 

@@ -5,6 +5,12 @@ namespace FashionCnn.Files;
 /// <summary>What a path names, as the operating system sees it.</summary>
 public enum FileKind { Missing, Regular, Directory, Fifo, CharacterDevice, BlockDevice, Socket, Other }
 
+/// <summary>One file as the file system knows it: device and inode (or, where there are none, the full path).</summary>
+public sealed record FileIdentity(long Device, long Inode, string? FullPath);
+
+/// <summary>Who owns a file and its permission bits.</summary>
+public sealed record FileOwnership(uint User, uint Group, UnixFileMode Mode);
+
 /// <summary>
 /// Tells what kind of thing a path names without opening it: opening a FIFO blocks until a writer appears,
 /// and reading a device may never end, so every input and output path is checked first. .NET has no public
@@ -31,6 +37,24 @@ public static class FileKinds
         };
     }
 
+    /// <summary>
+    /// The file <paramref name="path"/> names, as the file system identifies it (device and inode, links followed), so
+    /// that two spellings, a symbolic link and a hard link of one file compare equal; null when nothing is there.
+    /// </summary>
+    public static FileIdentity? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return Path.Exists(path) ? new FileIdentity(0, 0, Path.GetFullPath(path)) : null;
+        return Stat(path, out var status) == 0 ? new FileIdentity(status.Dev, status.Ino, null) : null;
+    }
+
+    /// <summary>The owner, group and permission bits of <paramref name="path"/> (links followed); null when nothing is there.</summary>
+    public static FileOwnership? Ownership(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return null;
+        return Stat(path, out var status) == 0 ? new FileOwnership(status.Uid, status.Gid, (UnixFileMode)(status.Mode & 0xFFF)) : null;
+    }
+
     /// <summary>How a user would name the kind in a sentence.</summary>
     public static string Describe(this FileKind kind) => kind switch
     {
@@ -43,6 +67,16 @@ public static class FileKinds
         FileKind.Missing => "missing",
         _ => "not a regular file",
     };
+
+    /// <summary>How many names the file has (its hard links), links followed; 0 when nothing is there.</summary>
+    /// <remarks>The runtime's FileStatus has no link count; Linux's statx has one at a fixed offset on every architecture.</remarks>
+    public static long LinkCount(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return File.Exists(path) ? 1 : 0;
+        var buffer = new byte[256];
+        const int currentFolder = -100, basicStats = 0x7FF, linkCountOffset = 16;
+        return statx(currentFolder, path, 0, basicStats, buffer) == 0 ? BitConverter.ToUInt32(buffer, linkCountOffset) : 0;
+    }
 
     private const int TypeMask = 0xF000, FifoBits = 0x1000, CharacterBits = 0x2000, DirectoryBits = 0x4000,
         BlockBits = 0x6000, RegularBits = 0x8000, SocketBits = 0xC000;
@@ -60,6 +94,9 @@ public static class FileKinds
         public long Dev, RDev, Ino;
         public uint UserFlags;
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
     private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus status);

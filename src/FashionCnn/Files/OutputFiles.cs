@@ -13,9 +13,7 @@ public static class OutputFiles
     public static string RequireFile(string? path, string option)
     {
         PathText.RequireUsable(path, option);
-        string full = Path.GetFullPath(path!);
-        if (new FileInfo(full).LinkTarget is not null)
-            full = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        string full = FinalTarget(Path.GetFullPath(path!), option, path!);
         var kind = FileKinds.Of(full);
         if (kind == FileKind.Directory)
             throw new FashionCnnException($"{option} {path}: is a folder; give a file name.");
@@ -31,6 +29,19 @@ public static class OutputFiles
             throw new FashionCnnException($"{option} {path}: {folder} is {folderKind.Describe()}, not a folder.");
         RequireWritable(folder, option, path!);
         return full;
+    }
+
+    /// <summary>Where a symbolic link finally leads; a loop of links (or a chain longer than the system follows) is the user's to fix.</summary>
+    public static string FinalTarget(string full, string option, string path)
+    {
+        try
+        {
+            return new FileInfo(full).LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (IOException e)
+        {
+            throw new FashionCnnException($"{option} {path}: a symbolic link that leads to no file (a loop or too many levels of links).", e);
+        }
     }
 
     /// <summary>The folder <paramref name="path"/> names, created when missing, checked writable.</summary>

@@ -38,9 +38,9 @@ public static class ImportedWeights
             var (h, w, c) = (shapes[j].Input[0], shapes[j].Input[1], shapes[j].Input[2]);
             for (int k = j + 1; k < i; k++)
                 foreach (var vector in shapes[k].Layer.Variables(shapes[k].Input))
-                    Reorder(result, $"{shapes[k].Layer.Name}.{vector.TorchName}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
+                    Reorder(result, $"{shapes[k].Layer.ModuleName}.{vector.TorchName}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
             foreach (var variable in dense.Variables(shapes[i].Input).Where(v => v.Permuted))
-                Reorder(result, $"{dense.Name}.{variable.TorchName}", variable.TorchShape, h, w, c, toChannelsFirst, source);
+                Reorder(result, $"{dense.ModuleName}.{variable.TorchName}", variable.TorchShape, h, w, c, toChannelsFirst, source);
         }
         return result;
     }

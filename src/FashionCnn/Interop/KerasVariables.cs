@@ -28,7 +28,7 @@ public static class KerasVariables
             if (!arrays[i].Shape.SequenceEqual(variables[i].KerasShape))
                 throw new FashionCnnException(
                     $"{file}: layer {layer.Name} ({layer.KerasClass}) needs a {variables[i].KerasName} of shape {Format(variables[i].KerasShape)}; {where} has {Format(arrays[i].Shape)}.");
-            yield return ToTorch($"{layer.Name}.{variables[i].TorchName}", variables[i], arrays[i]);
+            yield return ToTorch($"{layer.ModuleName}.{variables[i].TorchName}", variables[i], arrays[i]);
         }
     }
 

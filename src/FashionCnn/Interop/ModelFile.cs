@@ -41,21 +41,17 @@ public static class ModelFile
             Content.SafeTensors => FromSafeTensors(path, name, spec, device),
             Content.Onnx => throw new FashionCnnException(
                 $"{name} is an ONNX model, which only evaluate and predict run (in ONNX Runtime); this verb needs the original model it was exported from (.h5, .keras, .safetensors or .pt)."),
-            _ => throw new FashionCnnException(
-                $"{name}: not a model file fashioncnn can read (a fashioncnn or PyTorch .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict)."),
+            _ => throw new FashionCnnException(NotAModelFile.Refusal(path, option)),
         };
     }
 
-    /// <summary>
-    /// The model a verb runs on Fashion-MNIST: loaded, on <paramref name="device"/>, and checked to take the 784
-    /// pixels of an image and score the ten classes.
-    /// </summary>
+    /// <summary>The model a verb classifies with: loaded, on <paramref name="device"/>, and checked to score classes.</summary>
     public static LoadedModel LoadClassifier(string path, string? architecture = null, Device? device = null)
     {
         var model = Load(path, "--model", architecture, device);
         try
         {
-            LoadedModel.RequireFashionMnist(model.Net.Spec, Path.GetFileName(path));
+            LoadedModel.RequireClassifier(model.Net.Spec, Path.GetFileName(path));
             return model;
         }
         catch
@@ -112,12 +108,16 @@ public static class ModelFile
     private static LoadedModel FromSafeTensors(string path, string name, ModelSpec? architecture, Device? device)
     {
         var file = SafeTensors.Read(path);
-        if (file.Metadata.GetValueOrDefault(Checkpoint.FormatKey) == Checkpoint.FormatValue)
+        string? format = file.Metadata.GetValueOrDefault(Checkpoint.FormatKey);
+        if (format is Checkpoint.FormatValue or Checkpoint.ResumeFormatValue)
         {
             if (architecture is not null)
                 throw new FashionCnnException($"{name} holds its own architecture; --architecture is only for weights-only files.");
             return Checkpoint.FromFile(file, name, device);
         }
+        // Read as a PyTorch state_dict, a file of ours in a layout this version does not know would be silently wrong.
+        if (format is not null && format.StartsWith("fashioncnn", StringComparison.Ordinal))
+            throw new FashionCnnException($"{name}: a fashioncnn file of format {format}, which this version of fashioncnn does not read (it reads {Checkpoint.FormatValue} and {Checkpoint.ResumeFormatValue}).");
         // A PyTorch-style file: exported by this tool (its model config in the metadata), or written from Python
         // with this tool's keys, whose architecture is --architecture or else the book's CNN.
         var spec = file.Metadata.TryGetValue(Checkpoint.ModelConfigKey, out string? config)

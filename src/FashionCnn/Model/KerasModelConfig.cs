@@ -73,7 +73,7 @@ public static class KerasModelConfig
         if (className != "Sequential")
             throw new FashionCnnException($"{source}: only Keras Sequential models are supported, this is {(className is null ? "a config without class_name" : $"a {className}")}.");
         // Keras 2.0–2.2 wrote the layer list as the config itself; later versions as config.layers.
-        var layerNodes = root!["config"] as JsonArray ?? root["config"]?["layers"] as JsonArray
+        var layerNodes = root!["config"] as JsonArray ?? (root["config"] as JsonObject)?["layers"] as JsonArray
             ?? throw new FashionCnnException($"{source}: model config has no layer list.");
 
         TensorShape? input = InputShape(root["config"] as JsonObject, "build_input_shape", withBatch: true, source)

@@ -38,6 +38,13 @@ public abstract record Layer(string Name)
     /// <summary>The part of <see cref="ParameterCount"/> that training does not update (BatchNormalization's moving statistics).</summary>
     public long NonTrainableParameterCount(TensorShape input) => Variables(input).Where(v => !v.Trainable).Sum(v => v.Count);
 
+    /// <summary>
+    /// The name its variables are stored under (<c>conv2d.weight</c>) and its TorchSharp module is registered by. Keras
+    /// allows any name (<c>conv2d.v2</c>), but a '.' separates a module from its variable in a state_dict, so it becomes
+    /// '_' here; the Keras name stays the one shown to the user.
+    /// </summary>
+    public string ModuleName => Name.Replace('.', '_');
+
     /// <summary>Whether the layer has variables of its own on <paramref name="input"/> (what Keras' <c>load_weights</c> counts when it matches by order).</summary>
     public bool HasWeights(TensorShape input) => Variables(input).Count > 0;
 

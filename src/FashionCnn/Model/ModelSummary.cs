@@ -33,12 +33,12 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine($"Model: \"{Name}\"");
+        text.AppendLine($"Model: \"{DisplayText.Escape(Name)}\"");
         text.AppendLine(new string('_', TableWidth));
         text.AppendLine(Row("Layer (type)", "Output Shape", "Param #"));
         text.AppendLine(new string('=', TableWidth));
         foreach (var layer in Layers)
-            text.AppendLine(Row($"{layer.Name} ({layer.Type})", FormatShape(layer.OutputShape), Thousands(layer.Params)));
+            text.AppendLine(Row($"{DisplayText.Escape(layer.Name)} ({layer.Type})", FormatShape(layer.OutputShape), Thousands(layer.Params)));
         text.AppendLine(new string('=', TableWidth));
         text.AppendLine($"Total params: {Thousands(TotalParams)}");
         text.AppendLine($"Trainable params: {Thousands(TrainableParams)}");

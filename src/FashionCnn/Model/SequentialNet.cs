@@ -57,7 +57,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
                 BatchNormalization => nn.BatchNorm1d(input[input.Rank - 1]),
                 _ => null,
             };
-            if (_modules[i] is { } module) register_module(layer.Name, module);
+            if (_modules[i] is { } module) register_module(layer.ModuleName, module);
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         foreach (var (layer, input, _) in _shapes)
             foreach (var variable in layer.Variables(input))
             {
-                var weight = weights[$"{layer.Name}.{variable.TorchName}"];
+                var weight = weights[$"{layer.ModuleName}.{variable.TorchName}"];
                 switch (variable.Initializer)
                 {
                     case Initializer.GlorotUniform:

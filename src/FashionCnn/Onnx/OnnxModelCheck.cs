@@ -32,6 +32,7 @@ internal static class OnnxModelCheck
         }
         if (graph.Input.Count == 0 || graph.Output.Count == 0 || graph.Node.Count == 0)
             problems.Add("its graph lacks inputs, outputs or nodes");
+        OnnxGraphBounds.Check(graph, problems);
         CheckValues(graph, strict, problems);
         foreach (var tensor in graph.Initializer) CheckInitializer(tensor, problems);
         foreach (var value in graph.Input.Concat(graph.Output))

@@ -85,7 +85,7 @@ internal sealed class SequentialToOnnx
     }
 
     private string Weight(Layer layer, string part) =>
-        _graph.Initializer($"{layer.Name}.{part}", _weights[$"{layer.Name}.{part}"].Shape, _weights[$"{layer.Name}.{part}"].Values);
+        _graph.Initializer($"{layer.Name}.{part}", _weights[$"{layer.ModuleName}.{part}"].Shape, _weights[$"{layer.ModuleName}.{part}"].Values);
 
     private void Rescale(Rescaling rescaling)
     {
@@ -140,8 +140,8 @@ internal sealed class SequentialToOnnx
                 shape, Float("epsilon", (float)norm.Epsilon));
             return;
         }
-        float[] gamma = _weights[$"{norm.Name}.weight"].Values, beta = _weights[$"{norm.Name}.bias"].Values;
-        float[] mean = _weights[$"{norm.Name}.running_mean"].Values, variance = _weights[$"{norm.Name}.running_var"].Values;
+        float[] gamma = _weights[$"{norm.ModuleName}.weight"].Values, beta = _weights[$"{norm.ModuleName}.bias"].Values;
+        float[] mean = _weights[$"{norm.ModuleName}.running_mean"].Values, variance = _weights[$"{norm.ModuleName}.running_var"].Values;
         double[] scale = gamma.Select((g, i) => g / Math.Sqrt((double)variance[i] + (float)norm.Epsilon)).ToArray();
         float[] shift = beta.Select((b, i) => (float)(b - mean[i] * scale[i])).ToArray();
         long[] dims = [gamma.Length];

@@ -8,11 +8,18 @@ public static class Histogram
     /// <param name="range">The x range to bin and show; several histograms with one range can be compared at a glance. Null: the values' own.</param>
     public static void Save(float[] values, string path, string title, ScottPlot.Range? range = null, string valueLabel = "weight")
     {
-        double min = range?.Min ?? values.Min(), max = range?.Max ?? values.Max();
+        var own = FiniteValues.Range(values);
+        double min = range?.Min ?? own.Min, max = range?.Max ?? own.Max;
         if (max <= min) max = min + 1e-6;
         double width = (max - min) / Bins;
         var counts = new double[Bins];
-        foreach (float v in values) counts[Math.Clamp((int)((v - min) / width), 0, Bins - 1)]++;
+        int left = 0;
+        foreach (float v in values)
+        {
+            if (float.IsFinite(v)) counts[Math.Clamp((int)((v - min) / width), 0, Bins - 1)]++;
+            else left++;
+        }
+        title += FiniteValues.Note(left);
 
         var plot = PlotStyle.NewPlot();
         var bars = plot.Add.Bars(Enumerable.Range(0, Bins).Select(i => min + (i + 0.5) * width).ToArray(), counts);

@@ -30,11 +30,12 @@ public static class ImageGrid
             var cells = new double[image.Height, image.Width];
             for (int y = 0; y < image.Height; y++)
                 for (int x = 0; x < image.Width; x++)
-                    cells[y, x] = image.Values[y * image.Width + x];
+                    cells[y, x] = FiniteValues.OrNaN(image.Values[y * image.Width + x]);
             var heatmap = plot.Add.Heatmap(cells);
             heatmap.Colormap = colormap;
             heatmap.Rectangle = new CoordinateRect(left, left + 1, top - 1, top); // the cells' outer edges
-            var range = sharedRange ?? image.ColorRange;
+            // ScottPlot's own scale would span NaN: a cell with values that are not finite is scaled by its finite ones.
+            var range = sharedRange ?? image.ColorRange ?? (image.Values.All(float.IsFinite) ? null : FiniteValues.Range(image.Values));
             if (range is { } r) heatmap.ManualRange = r;
             last = heatmap;
             if (image.Caption.Length > 0)

@@ -11,14 +11,29 @@ public static class ModelDiagram
 {
     private const double BoxWidth = 6, BoxHeight = 1, Step = 1.7;
 
+    /// <summary>
+    /// The most layers drawn: the first and last halves, with one box saying how many are left out between them. A
+    /// picture of 9,000 boxes took 2 GB and a minute, and one of 110,000 failed; nobody reads more than this many.
+    /// </summary>
+    public const int MaxDrawn = 60;
+
     public static void Save(ModelSpec spec, string path, string title)
     {
         var plot = PlotStyle.NewPlot();
-        var rows = spec.Shapes();
+        var all = spec.Shapes();
+        int left = Math.Max(all.Count - MaxDrawn, 0);
+        var rows = left == 0 ? all.Select((row, i) => (Row: row, Index: i)).ToList()
+            : all.Select((row, i) => (Row: row, Index: i)).Where(r => r.Index < MaxDrawn / 2 || r.Index >= all.Count - MaxDrawn / 2).ToList();
         for (int i = 0; i < rows.Count; i++)
         {
-            var (layer, input, output) = rows[i];
+            var (layer, input, output) = rows[i].Row;
             double top = -i * Step, bottom = top - BoxHeight;
+            if (left > 0 && i == MaxDrawn / 2)
+            {
+                var gap = plot.Add.Text($"… {left:N0} more layers …", 0, top + (Step - BoxHeight) / 2);
+                gap.LabelAlignment = Alignment.MiddleCenter;
+                gap.LabelFontSize = 13;
+            }
             var box = plot.Add.Rectangle(-BoxWidth / 2, BoxWidth / 2, bottom, top);
             box.FillColor = Color.FromHex("#E8F0FA");
             box.LineColor = Color.FromHex("#3A5F8F");

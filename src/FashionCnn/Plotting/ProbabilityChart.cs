@@ -8,8 +8,10 @@ public static class ProbabilityChart
     public static void Save(double[] probabilities, IReadOnlyList<string> classNames, string path, string title)
     {
         var plot = PlotStyle.NewPlot();
-        var bars = plot.Add.Bars(Enumerable.Range(0, probabilities.Length).Select(i => (double)i).ToArray(), probabilities);
-        int best = Array.IndexOf(probabilities, probabilities.Max());
+        title += FiniteValues.Note(FiniteValues.NonFinite(probabilities));
+        double[] drawn = probabilities.Select(p => double.IsFinite(p) ? p : 0).ToArray();
+        var bars = plot.Add.Bars(Enumerable.Range(0, drawn.Length).Select(i => (double)i).ToArray(), drawn);
+        int best = Array.IndexOf(drawn, drawn.DefaultIfEmpty(0).Max());
         for (int i = 0; i < bars.Bars.Count; i++)
         {
             bars.Bars[i].FillColor = i == best ? Color.FromHex("#1F77B4") : Color.FromHex("#A9C6E3");

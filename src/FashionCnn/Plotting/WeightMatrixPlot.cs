@@ -8,14 +8,12 @@ public static class WeightMatrixPlot
     public static void Save(float[] weights, int units, int inputs, string path, string title)
     {
         var cells = new double[units, inputs];
-        double limit = 1e-6;
+        double limit = Math.Max(FiniteValues.MaxAbs(weights, 1e-6), 1e-6);
         for (int u = 0; u < units; u++)
             for (int i = 0; i < inputs; i++)
-            {
                 // Heatmap rows are drawn from the top; unit 0 belongs at the bottom of the y axis.
-                cells[units - 1 - u, i] = weights[u * inputs + i];
-                limit = Math.Max(limit, Math.Abs(weights[u * inputs + i]));
-            }
+                cells[units - 1 - u, i] = FiniteValues.OrNaN(weights[u * inputs + i]);
+        title += FiniteValues.Note(FiniteValues.NonFinite(weights.Select(w => (double)w)));
 
         var plot = PlotStyle.NewPlot();
         var heatmap = plot.Add.Heatmap(cells);

@@ -63,8 +63,11 @@ public static class Predictor
         var refused = options.Files.Select(Refusal).ToList();
         if (options.Index is null && refused.All(r => r is not null))
             return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
-        string? chart = options.SaveProbabilities is null ? null : OutputFiles.RequireFile(options.SaveProbabilities, "--save-probabilities");
-        string? seenPng = options.ShowInput is null ? null : OutputFiles.RequireFile(options.ShowInput, "--show-input");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("image", options.Files).Inputs("--data", options.Index is null ? [] : DataSources.InputFiles(options.Data));
+        int candidates = options.Files.Count + (options.Index is null ? 0 : 1);
+        string? chart = Outputs(paths, "--save-probabilities", options.SaveProbabilities, candidates);
+        string? seenPng = Outputs(paths, "--show-input", options.ShowInput, candidates);
         InputFiles.Require(options.ModelPath, "--model");
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.Index is not null) DataSources.RequireOptions(options.Data);
@@ -74,8 +77,10 @@ public static class Predictor
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
-            var (pixels, label) = BookSplits.Load(options.Data).Image(options.Split, index, "--index");
-            var seen = new NetworkInput(pixels, Inverted: false);
+            var splits = BookSplits.Load(options.Data);
+            ModelFit.Require(model.InputShape, model.ClassNames.Count, splits[options.Split], Path.GetFileName(options.ModelPath));
+            var (pixels, label) = splits.Image(options.Split, index, "--index");
+            var seen = new NetworkInput(pixels, Inverted: false, splits.Shape);
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));
         }
@@ -89,7 +94,7 @@ public static class Predictor
             }
             try
             {
-                var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
+                var seen = ImagePreprocessing.ForModel(ImageFile.Decode(file), model.InputShape, model.ClassNames, options.Invert);
                 outcomes.Add(Outcome(file, seen, model, options.Top, label: null));
             }
             catch (FashionCnnException e)
@@ -99,6 +104,18 @@ public static class Predictor
             }
         }
         return WritePictures(outcomes, model.ClassNames, chart, seenPng);
+    }
+
+    /// <summary>
+    /// The path an output option names, checked with every numbered path it may become (a picture that fails to decode
+    /// changes how many are numbered), so that none of them is an input or another output.
+    /// </summary>
+    private static string? Outputs(CommandFiles paths, string option, string? path, int candidates)
+    {
+        if (path is null) return null;
+        string full = paths.OutputFile(option, path);
+        for (int i = 0; candidates > 1 && i < candidates; i++) paths.OutputFile(option, Numbered(full, i, candidates));
+        return full;
     }
 
     /// <summary>Why a picture's path cannot be read (empty, missing, a folder, a pipe, a device), or null when it names a file.</summary>
@@ -140,7 +157,7 @@ public static class Predictor
             if (seenPng is not null)
             {
                 string path = Numbered(seenPng, n, usable);
-                GreyPng.Save(outcome.Seen!.Pixels, ImagePreprocessing.Side, ImagePreprocessing.Side, path);
+                GreyPng.Save(outcome.Seen!.Pixels, outcome.Seen.Shape, path);
                 written.Add(path);
             }
             n++;

@@ -70,8 +70,11 @@ public sealed record EvaluationReport(
             ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
         var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
-        OutputFiles.RequireFile(files.ConfusionMatrix, "--out");
-        OutputFiles.RequireFile(files.Misclassified, "--out");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("--data", DataSources.InputFiles(options.Data));
+        string shownOut = options.OutDir ?? outDir;
+        paths.OutputIn("--out", shownOut, files.ConfusionMatrix);
+        paths.OutputIn("--out", shownOut, files.Misclassified);
         using var model = Classifier.Open(options.ModelPath, new ClassifierOptions
         {
             Architecture = options.Architecture, Device = options.Device, Threads = options.Threads, Precision = options.Precision, BatchSize = options.BatchSize,

@@ -66,6 +66,8 @@ public static class LayerVisualization
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("--data", DataSources.InputFiles(options.Data));
         string modelName = Path.GetFileName(options.ModelPath);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
@@ -80,7 +82,7 @@ public static class LayerVisualization
         var files = new List<(string What, string Path)>();
         string Out(string what, string fileName)
         {
-            string path = Path.Combine(outDir, fileName);
+            string path = paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, fileName));
             files.Add((what, path));
             return path;
         }
@@ -100,7 +102,7 @@ public static class LayerVisualization
                 [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
                 sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
-            ImageGrid.Save(Out("feature maps", $"{layer.Name}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
+            ImageGrid.Save(Out("feature maps", $"{FileNamePart.From(layer.Name)}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
         }
@@ -123,26 +125,26 @@ public static class LayerVisualization
         var (freshWeight, freshBias) = Snapshot(fresh, index);
         var untrained = Statistics(layer, freshWeight, freshBias);
 
-        var range = new ScottPlot.Range(Math.Min(weight.Values.Min(), freshWeight.Values.Min()), Math.Max(weight.Values.Max(), freshWeight.Values.Max()));
-        Histogram.Save(weight.Values, output("weights histogram", $"{layer.Name}-weights-histogram.png"),
+        var range = FiniteValues.Range(weight.Values.Concat(freshWeight.Values));
+        Histogram.Save(weight.Values, output("weights histogram", $"{FileNamePart.From(layer.Name)}-weights-histogram.png"),
             $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range);
-        Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{layer.Name}-weights-histogram-untrained.png"),
+        Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{FileNamePart.From(layer.Name)}-weights-histogram-untrained.png"),
             $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}", range);
 
         if (layer is Conv2D conv)
         {
             var scale = new ScottPlot.Range(options.VMin, options.VMax);
-            SaveKernels(weight, conv, scale, output("kernels", $"{layer.Name}-kernels.png"),
+            SaveKernels(weight, conv, scale, output("kernels", $"{FileNamePart.From(layer.Name)}-kernels.png"),
                 $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
-            SaveKernels(freshWeight, conv, scale, output("kernels, untrained", $"{layer.Name}-kernels-untrained.png"),
+            SaveKernels(freshWeight, conv, scale, output("kernels, untrained", $"{FileNamePart.From(layer.Name)}-kernels-untrained.png"),
                 $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
         }
         else
         {
-            WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{layer.Name}-weights.png"),
+            WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{FileNamePart.From(layer.Name)}-weights.png"),
                 $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
             if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape))
-                SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{layer.Name}-weights-as-images.png"),
+                SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{FileNamePart.From(layer.Name)}-weights-as-images.png"),
                     $"{layer.Name} (Dense): each unit's 784 weights as the 28×28 image they weigh — {modelName}");
         }
         return (trained, untrained);
@@ -178,7 +180,7 @@ public static class LayerVisualization
     {
         int units = (int)weight.Shape[0];
         string Caption(int u) => classNames is not null && u < classNames.Count ? classNames[u] : $"unit {u}";
-        float limit = Math.Max(weight.Values.Max(Math.Abs), 1e-6f);
+        double limit = Math.Max(FiniteValues.MaxAbs(weight.Values, 1e-6), 1e-6);
         var images = Enumerable.Range(0, units).Select(u => new GridImage(
             weight.Values.AsSpan(u * LabeledImages.PixelsPerImage, LabeledImages.PixelsPerImage).ToArray(),
             LabeledImages.Height, LabeledImages.Width, Caption(u))).ToList();
@@ -207,7 +209,8 @@ public static class LayerVisualization
         return Enumerable.Range(0, channels).Select(c =>
         {
             float[] map = values.AsSpan(c * h * w, h * w).ToArray();
-            float min = map.Min(), max = map.Max();
+            var finite = FiniteValues.Range(map, new ScottPlot.Range(0, 0));
+            double min = finite.Min, max = finite.Max;
             // A map that is all one value still needs a range to be drawn; an all-zero one is a ReLU that never fired
             // on this image, and says so rather than look like a drawing error.
             string caption = max == 0 && min == 0 ? $"{c}: all zero" : max == min ? $"{c}: all {min:G3}" : $"{c}";

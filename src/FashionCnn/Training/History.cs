@@ -32,7 +32,7 @@ public sealed class History
     public static History FromJson(string json)
     {
         var history = new History();
-        foreach (var record in JsonSerializer.Deserialize<List<EpochRecord>>(json) ?? []) history.Add(record);
+        foreach (var record in JsonFormat.Deserialize<List<EpochRecord>>(json) ?? []) history.Add(record);
         return history;
     }
 

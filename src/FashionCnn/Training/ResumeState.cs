@@ -36,7 +36,7 @@ public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> W
 public static class ResumeFile
 {
     public const string FileName = "last-epoch.safetensors";
-    private const string StateKey = "resume_state", StepKey = "optimizer_step", FormatValue = "fashioncnn-resume/2";
+    private const string StateKey = "resume_state", StepKey = "optimizer_step", FormatValue = Checkpoint.ResumeFormatValue;
 
     public static void Save(string path, SequentialNet net, KerasOptimizer optimizer, ResumeState state)
     {
@@ -72,8 +72,8 @@ public static class ResumeFile
         }
         if (state is null || !state.IsComplete)
             throw new FashionCnnException($"{name}: the resume state is incomplete; train without --resume to start again.");
-        var optimizer = file.Tensors.Where(t => t.Name.StartsWith("optimizer.", StringComparison.Ordinal)).ToList();
-        var weights = file.Tensors.Where(t => !t.Name.StartsWith("optimizer.", StringComparison.Ordinal)).ToList();
+        var optimizer = file.Tensors.Where(t => t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
+        var weights = file.Tensors.Where(t => !t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
         return new ResumePoint(state, weights, optimizer, step);
     }
 }

@@ -24,16 +24,20 @@ public static class TrainingCurves
     {
         var plot = PlotStyle.NewPlot();
         double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
-        var trainLine = plot.Add.Scatter(epochs, history.Epochs.Select(train).ToArray());
-        trainLine.LegendText = "train";
-        trainLine.LineWidth = 2;
-        trainLine.MarkerSize = 7;
-        var valLine = plot.Add.Scatter(epochs, history.Epochs.Select(validation).ToArray());
-        valLine.LegendText = "val";
-        valLine.LineWidth = 2;
-        valLine.MarkerSize = 7;
+        var left = new SortedSet<int>();
+        foreach (var (values, legend) in new[] { (train, "train"), (validation, "val") })
+        {
+            // A diverged epoch's NaN or infinity has no place on an axis: the curve leaves it out and the title says so.
+            var finite = history.Epochs.Where(e => double.IsFinite(values(e))).ToList();
+            left.UnionWith(history.Epochs.Where(e => !double.IsFinite(values(e))).Select(e => e.Epoch));
+            var line = plot.Add.Scatter(finite.Select(e => (double)e.Epoch).ToArray(), finite.Select(values).ToArray());
+            line.LegendText = legend;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+        }
+        if (left.Count > 0) title += $" (not a number at epoch {string.Join(", ", left)}, not drawn)";
 
-        if (history.Epochs.MinBy(e => e.ValLoss) is { } best)
+        if (history.Epochs.Where(e => double.IsFinite(e.ValLoss)).MinBy(e => e.ValLoss) is { } best)
         {
             var marker = plot.Add.VerticalLine(best.Epoch);
             marker.LinePattern = LinePattern.Dashed;

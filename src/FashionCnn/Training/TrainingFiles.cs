@@ -20,12 +20,13 @@ public sealed record TrainingFiles(
 
     /// <summary>
     /// Checks, before a run starts, that each file can be written: missing or a regular file (a folder or a pipe
-    /// named history.json would otherwise stop the run after its first epoch).
+    /// named history.json would otherwise stop the run after its first epoch), and none of them one of the run's
+    /// inputs (fine-tuning --init-from models/best-cnn-model.safetensors into --model-dir models would replace its source).
     /// </summary>
-    public void RequireReplaceable()
+    public void RequireReplaceable(Files.CommandFiles paths, string modelDirOption)
     {
         foreach (string path in new[] { Checkpoint, HistoryJson, HistoryCsv, LossPlot, AccuracyPlot, RunRecord, ResumeState })
-            Files.OutputFiles.RequireFile(path, "--model-dir");
+            paths.OutputIn("--model-dir", modelDirOption, path);
     }
 
     /// <summary>Each file that exists, with what it is, in the order a user reads them.</summary>

@@ -25,7 +25,14 @@ public sealed record TrainingResult(
     string Device,
     TrainingFiles Files,
     IReadOnlyList<double> ResidentMegabytesPerEpoch,
-    IReadOnlyList<long> LiveTensorsPerEpoch);
+    IReadOnlyList<long> LiveTensorsPerEpoch)
+{
+    /// <summary>The val_loss of the --init-from model before training: the checkpoint's threshold (null without --init-from).</summary>
+    public double? SourceValLoss { get; init; }
+
+    /// <summary>Whether the checkpoint holds an epoch of this run: false when no epoch beat <see cref="SourceValLoss"/>.</summary>
+    public bool CheckpointWritten { get; init; } = true;
+}
 
 /// <summary>
 /// Keras' <c>model.fit</c> with the book's callbacks as one call: prepare the device, build (or load) the model,
@@ -51,9 +58,11 @@ public sealed class TrainingRun : IDisposable
     private DeviceDataset? _train;
     private LabeledImages? _validation;
     private DataSummary? _data;
+    private BookSplits? _host;
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
     private int _firstEpoch;
+    private double? _sourceValLoss;
     private bool _interrupted, _restored;
 
     /// <summary>
@@ -68,12 +77,18 @@ public sealed class TrainingRun : IDisposable
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataSources.RequireOptions(options.Data);
+        var paths = new CommandFiles().Input("--init-from", options.InitFrom).Input("--architecture", options.Architecture)
+            .Inputs("--data", DataSources.InputFiles(options.Data));
+        // The data before the model: a bundled architecture takes its shape and classes.
+        var data = BookSplits.Load(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = TrainingModel.Build(options);
-        using var run = new TrainingRun(options, modelDir, device, model);
+        var model = TrainingModel.Build(options, DataSummary.Of(data));
+        using var run = new TrainingRun(options, modelDir, paths, device, model, data);
+        data = null;
         run.ReadResumePoint();
         run.LoadData();
         run.ResumeIfAsked();
+        run.StartCheckpointFromSource();
         run.Announce(progress);
         run.FitEpochs(progress, cancellation);
         run.RestoreBestWeights();
@@ -83,26 +98,36 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// Marks a run's record interrupted after the run wrote it: for an interrupt that came while the finished run was
-    /// on its way out, so that the record and the exit code agree.
+    /// on its way out, so that the record and the exit code agree. It runs in a signal handler, so it never throws: a
+    /// record that cannot be read or rewritten (a full disk, a file replaced by something else) gives the reason instead.
     /// </summary>
-    public static void RecordInterruption(TrainingFiles files)
+    public static string? RecordInterruption(TrainingFiles files)
     {
-        if (FileKinds.Of(files.RunRecord) != FileKind.Regular) return;
-        var record = JsonFormat.ParseStrict(File.ReadAllText(files.RunRecord)) as System.Text.Json.Nodes.JsonObject
-            ?? throw new InvalidOperationException($"{files.RunRecord} is not the JSON object this run wrote");
-        record["interrupted"] = true;
-        AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
+        try
+        {
+            if (FileKinds.Of(files.RunRecord) != FileKind.Regular) return $"{files.RunRecord} is no longer a file";
+            if (JsonFormat.ParseStrict(InputFiles.ReadText(files.RunRecord, 1 << 20, "run record")) is not System.Text.Json.Nodes.JsonObject record)
+                return $"{files.RunRecord} is no longer the JSON object this run wrote";
+            record["interrupted"] = true;
+            AtomicFile.WriteAllText(files.RunRecord, record.ToJsonString(JsonFormat.Indented));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FashionCnnException)
+        {
+            return e.Message.Split('\n')[0].TrimEnd('.');
+        }
     }
 
-    private TrainingRun(TrainingOptions options, string modelDir, ComputeDevice device, TrainingModel model)
+    private TrainingRun(TrainingOptions options, string modelDir, CommandFiles paths, ComputeDevice device, TrainingModel model, BookSplits data)
     {
+        _host = data;
         _options = options;
         _device = device;
         _model = model;
         _files = TrainingFiles.In(modelDir, model.Spec);
-        _files.RequireReplaceable();
+        _files.RequireReplaceable(paths, options.ModelDir);
         _lock = ModelDirectoryLock.Acquire(modelDir);
-        RemoveStaleTemporaryFiles(modelDir);
+        AtomicFile.RemoveAbandoned(modelDir);
 
         _net = new SequentialNet(model.Spec);
         try
@@ -112,7 +137,7 @@ public sealed class TrainingRun : IDisposable
             _net.to(device.Device);
             _net.Precision = options.Precision;
             _trainer = new Trainer(_net, options);
-            _classifier = TorchSharpClassifier.Borrowing(_net, FashionClasses.Names, device.Device);
+            _classifier = TorchSharpClassifier.Borrowing(_net, data.ClassNames, device.Device);
         }
         catch
         {
@@ -121,15 +146,16 @@ public sealed class TrainingRun : IDisposable
             throw;
         }
         _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
-        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1])));
+        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1]), _data!.ClassNames));
     }
 
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
     private void LoadData()
     {
         BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
-        var (train, validation, data) = TrainingData.Load(_options.Data, _device.Device, _options.Limit);
-        (_train, _validation, _data) = (train, validation, data);
+        var (train, validation, data) = TrainingData.Upload(_host!, _device.Device, _options.Limit);
+        (_train, _validation, _data, _host) = (train, validation, data, null);
+        TrainingData.ReleaseHostCopies();
     }
 
     /// <summary>The resume file, read and checked before the data is loaded, so a bad one is refused at once.</summary>
@@ -154,13 +180,21 @@ public sealed class TrainingRun : IDisposable
         _firstEpoch = state.CompletedEpochs;
     }
 
+    /// <summary>A fine-tuning run saves a checkpoint only when an epoch beats the model it started from.</summary>
+    private void StartCheckpointFromSource()
+    {
+        if (_resumePoint is not null || _model.InitialWeights is null) return;
+        _sourceValLoss = Evaluation.Run(_classifier, _validation!).Loss;
+        _checkpoint.StartFrom(_sourceValLoss.Value);
+    }
+
     private void Announce(ITrainingProgress progress)
     {
         int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
         progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
             _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source,
-            _options.Precision.Name()));
+            _options.Precision.Name(), _sourceValLoss));
         WriteRunRecord(ended: null);
     }
 
@@ -179,6 +213,7 @@ public sealed class TrainingRun : IDisposable
             var validated = Evaluation.Run(_classifier, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
             _history.Add(record);
+            if (!double.IsFinite(record.ValLoss)) StopOnDivergence(epoch, step: null);
             RecordMemory();
 
             bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
@@ -209,14 +244,19 @@ public sealed class TrainingRun : IDisposable
         _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
-    private void StopOnDivergence(int epoch, int step)
+    /// <summary>
+    /// A training loss or a val_loss that is NaN or infinite ends the run as diverged: the history and its plots are
+    /// written (the non-finite values as null and left out of the curves), the best checkpoint stays as it was.
+    /// </summary>
+    private void StopOnDivergence(int epoch, int? step)
     {
-        _history.Write(_files.HistoryJson, _files.HistoryCsv);
+        WriteHistoryAndPlots();
         string kept = _earlyStopping.BestEpoch >= 0
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
+        string where = step is int s ? $"the loss became NaN or infinite at epoch {epoch + 1}, step {s}" : $"val_loss became NaN or infinite at epoch {epoch + 1}";
         throw new RuntimeFailureException(
-            $"training diverged: the loss became NaN or infinite at epoch {epoch + 1}, step {step}; {kept}. "
+            $"training diverged: {where}; {kept}. "
             + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
     }
 
@@ -243,7 +283,11 @@ public sealed class TrainingRun : IDisposable
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
         int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
-            _device.Description, _files, _residentMegabytes, _liveTensors);
+            _device.Description, _files, _residentMegabytes, _liveTensors)
+        {
+            SourceValLoss = _sourceValLoss,
+            CheckpointWritten = _checkpoint.Saved || _resumePoint is not null && File.Exists(_files.Checkpoint),
+        };
         WriteRunRecord(DateTimeOffset.Now, result);
         return result;
     }
@@ -280,20 +324,10 @@ public sealed class TrainingRun : IDisposable
         (DataSources.Option, saved.DataSha256 == now.DataSha256, () => ("other data files", "these")),
     ];
 
-    /// <summary>Temporary files of writers that were killed mid-write; with the folder locked, no live writer owns one.</summary>
-    private static void RemoveStaleTemporaryFiles(string modelDir)
-    {
-        foreach (string stale in Directory.EnumerateFiles(modelDir, AtomicFile.TemporaryPrefix + "*.tmp"))
-        {
-            try { File.Delete(stale); }
-            catch (IOException) { }
-        }
-    }
-
     private Dictionary<string, string> CheckpointMetadata(EpochRecord record) => new()
     {
         ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
-        ["metrics"] = JsonSerializer.Serialize(new { loss = record.Loss, accuracy = record.Accuracy, val_loss = record.ValLoss, val_accuracy = record.ValAccuracy }),
+        ["metrics"] = JsonFormat.SerializeCompact(new { loss = record.Loss, accuracy = record.Accuracy, val_loss = record.ValLoss, val_accuracy = record.ValAccuracy }),
         ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["optimizer"] = _options.Optimizer.ToJson(),
@@ -318,6 +352,11 @@ public sealed class TrainingRun : IDisposable
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
+            data = _data is { } d ? new
+            {
+                kind = d.Kind, location = d.Directory, input_shape = new[] { d.Shape.Height, d.Shape.Width, d.Shape.Channels },
+                color_mode = d.Shape.ColorMode.Name(), class_names = d.ClassNames,
+            } : null,
             device = _device.Description,
             threads = torch.get_num_threads(),
             parameters = _model.Spec.ParameterCount,

@@ -91,13 +91,74 @@ public class OnnxErrorTests
     [Fact]
     public void An_operator_onnx_runtime_does_not_know_is_its_exception_as_one_sentence()
     {
+        // An operator the graph walk accepts, with inputs ONNX Runtime cannot type: its own error, as one sentence.
         var model = OnnxTestModels.Parse(SmallExport());
-        model.Graph.Node[0].OpType = "NoSuchOperator";
+        model.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "no_such_attribute", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
 
         var error = Assert.Throws<FashionCnnException>(() => OnnxRuntimeClassifier.FromBytes(Google.Protobuf.MessageExtensions.ToByteArray(model), "odd.onnx", 1));
 
         Assert.StartsWith("odd.onnx: ONNX Runtime cannot load this model (", error.Message);
         Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(error.InnerException);
+    }
+
+    /// <summary>
+    /// Each construct that once hung a session or took gigabytes (a Loop of 2^62 iterations, nested If subgraphs, a small
+    /// ConstantOfShape that allocates 4 GB, a 200,000-node chain) and each way out of the model's own data (external
+    /// data, a custom domain): refused by the graph walk before a session is created, one sentence naming the file.
+    /// </summary>
+    [Theory]
+    [InlineData("loop", "control flow (Loop)")]
+    [InlineData("if", "control flow (If)")]
+    [InlineData("subgraph", "subgraph")]
+    [InlineData("constant of shape", "operator ConstantOfShape")]
+    [InlineData("expand", "operator Expand")]
+    [InlineData("custom domain", "outside the ONNX domain")]
+    [InlineData("many nodes", "nodes, more than")]
+    [InlineData("external constant", "external file")]
+    [InlineData("external initializer", "external file")]
+    [InlineData("huge declared shape", "more than 268,435,456 elements")]
+    [InlineData("huge constant", "more than 268,435,456 elements")]
+    [InlineData("huge padding", "pads")]
+    public void A_graph_with_a_forbidden_construct_is_refused_before_a_session_is_created(string construct, string expected)
+    {
+        var model = OnnxTestModels.Parse(SmallExport());
+        var graph = model.Graph;
+        string input = graph.Node[0].Input[0], output = graph.Node[0].Output[0];
+        NodeProto Node(string op) => new() { OpType = op, Name = $"{construct} node", Input = { input }, Output = { output } };
+        TensorProto External(string name) => new()
+        {
+            Name = name, DataType = (int)TensorProto.Types.DataType.Float, Dims = { 2 }, DataLocation = TensorProto.Types.DataLocation.External,
+            ExternalData = { new StringStringEntryProto { Key = "location", Value = "../../.ssh/id_rsa" } },
+        };
+        switch (construct)
+        {
+            case "loop": graph.Node[0] = Node("Loop"); break;
+            case "if": graph.Node[0] = Node("If"); break;
+            case "subgraph": graph.Node[0].Attribute.Add(new AttributeProto { Name = "body", Type = AttributeProto.Types.AttributeType.Graph, G = new GraphProto() }); break;
+            case "constant of shape": graph.Node[0] = Node("ConstantOfShape"); break;
+            case "expand": graph.Node[0] = Node("Expand"); break;
+            case "custom domain": graph.Node[0].Domain = "com.example"; break;
+            case "many nodes":
+                for (int i = 0; i < OnnxGraphBounds.MaxNodes; i++) graph.Node.Add(new NodeProto { OpType = "Identity", Input = { output }, Output = { $"copy{i}" } });
+                break;
+            case "external constant":
+                graph.Node.Insert(0, new NodeProto { OpType = "Constant", Output = { "secret" }, Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = External("secret") } } });
+                break;
+            case "external initializer": graph.Initializer.Add(External("weights")); break;
+            case "huge declared shape":
+                graph.ValueInfo.Add(new ValueInfoProto { Name = output, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimValue = 1L << 20 }, new TensorShapeProto.Types.Dimension { DimValue = 1L << 20 } } } } } });
+                break;
+            case "huge constant":
+                graph.Node.Insert(0, new NodeProto { OpType = "Constant", Output = { "big" }, Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = new TensorProto { Name = "big", DataType = 1, Dims = { 1L << 40 } } } } });
+                break;
+            case "huge padding": graph.Node[0].Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 1_000_000_000, 0, 0 } }); break;
+        }
+
+        var error = Assert.Throws<FashionCnnException>(() => OnnxRuntimeClassifier.FromBytes(Google.Protobuf.MessageExtensions.ToByteArray(model), "hostile.onnx", 1));
+
+        Assert.StartsWith("hostile.onnx: not a usable ONNX model (", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]

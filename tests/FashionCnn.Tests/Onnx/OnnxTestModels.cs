@@ -54,7 +54,7 @@ internal static class OnnxTestModels
         var weights = Checkpoint.Weights(net).Select(w =>
         {
             string part = w.Name[(w.Name.LastIndexOf('.') + 1)..];
-            bool norm = spec.Layers.Single(l => w.Name.StartsWith(l.Name + ".", StringComparison.Ordinal)) is BatchNormalization;
+            bool norm = spec.Layers.Single(l => w.Name.StartsWith(l.ModuleName + ".", StringComparison.Ordinal)) is BatchNormalization;
             Func<float, float> value = (norm, part) switch
             {
                 (true, "weight") => _ => Uniform(0.5, 1.5),

@@ -147,4 +147,22 @@ public class ModelCheckpointTests
         Assert.Equal([0, 1, 4], saved);
         Assert.Equal(0.3, checkpoint.BestValLoss);
     }
+
+    /// <summary>Keras' initial_value_threshold: the fine-tuned model of the issue (val_loss 33.8 from a source of 1.69) is never saved.</summary>
+    [Theory]
+    [InlineData(1.69, new[] { 33.8, 1.7, 1.5, 1.6 }, new[] { 2 })]
+    [InlineData(1.69, new[] { 33.8, 2.0 }, new int[0])]
+    [InlineData(double.NaN, new[] { 33.8, 2.0 }, new[] { 0, 1 })]
+    [InlineData(double.PositiveInfinity, new[] { 0.5 }, new[] { 0 })]
+    public void Starting_from_the_source_val_loss_saves_only_epochs_that_beat_it(double source, double[] valLosses, int[] expected)
+    {
+        var saved = new List<int>();
+        var checkpoint = new ModelCheckpoint(saved.Add);
+        checkpoint.StartFrom(source);
+
+        for (int epoch = 0; epoch < valLosses.Length; epoch++) checkpoint.OnEpochEnd(epoch, valLosses[epoch]);
+
+        Assert.Equal(expected, saved);
+        Assert.Equal(expected.Length > 0, checkpoint.Saved);
+    }
 }
