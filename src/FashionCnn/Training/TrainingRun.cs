@@ -255,7 +255,7 @@ public sealed class TrainingRun : IDisposable
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
         string where = step is int s ? $"the loss became NaN or infinite at epoch {epoch + 1}, step {s}" : $"val_loss became NaN or infinite at epoch {epoch + 1}";
-        throw new RuntimeFailureException(
+        throw new TrainingDivergedException(
             $"training diverged: {where}; {kept}. "
             + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
     }
