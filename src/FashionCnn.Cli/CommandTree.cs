@@ -16,6 +16,7 @@ internal static class CommandTree
             VisualizeCommand.Create(),
             PredictCommand.Create(),
             ExplainCommand.Create(),
+            ReportCommand.Create(),
             ExportCommand.Create(),
             BenchCommand.Create(),
             SummaryCommand.Create(),

@@ -13,7 +13,7 @@ internal static class TrainCommand
         var options = new TrainOptions();
         var command = new Command("train", "Train a Keras Sequential model (the book's CNN by default) on the 48,000 training images, validating on the other 12,000 after every epoch.");
         foreach (var option in options.All) command.Add(option);
-        command.SetAction(parsed => Run(options.Read(parsed)));
+        command.SetAction(parsed => Run(options.Read(parsed), writeReport: !parsed.GetValue(options.NoReport)));
         return command;
     }
 
@@ -81,6 +81,11 @@ internal static class TrainCommand
             HelpName = "DIR",
         };
 
+        public readonly Option<bool> NoReport = new("--no-report")
+        {
+            Description = $"Do not write {FashionCnn.Page.ReportOptions.FileName}, the page of the run that train writes into --model-dir at the end of every run (see 'fashioncnn report').",
+        };
+
         private readonly Option<bool> _resume = new("--resume")
         {
             Description = "Continue the interrupted run in --model-dir from its last completed epoch (same model, optimizer, seed, batch size and limit).",
@@ -90,7 +95,7 @@ internal static class TrainCommand
         public IEnumerable<Option> All =>
         [
             _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, _patience, _seed,
-            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, .. _data.All,
+            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, NoReport, .. _data.All,
         ];
 
         public TrainingOptions Read(ParseResult parsed) => new()
@@ -120,14 +125,35 @@ internal static class TrainCommand
         };
     }
 
-    private static int Run(TrainingOptions options)
+    private static int Run(TrainingOptions options, bool writeReport)
     {
         var interruption = TrainingInterruption.Register();
         var progress = new KerasProgressBar(Console.Out, interactive: !Console.IsOutputRedirected);
-        var result = TrainingRun.Execute(options, progress, interruption.Token);
+        TrainingResult result;
+        try
+        {
+            result = TrainingRun.Execute(options, progress, interruption.Token);
+        }
+        catch (TrainingDivergedException failure) when (writeReport)
+        {
+            // A run that diverged has its history and checkpoint so far: its page says how it ended, then the error is reported as usual.
+            WriteReport(options, failure.Message);
+            throw;
+        }
         interruption.RunRecorded(result);
         PrintSummary(result, options);
+        if (writeReport) WriteReport(options, failure: null);
         return interruption.ExitCode();
+    }
+
+    /// <summary>The run's page, report.html in its folder (see <see cref="FashionCnn.Page.RunReport"/>).</summary>
+    private static void WriteReport(TrainingOptions options, string? failure)
+    {
+        var report = FashionCnn.Page.RunReport.Write(new FashionCnn.Page.ReportOptions
+        {
+            ModelDir = options.ModelDir, Data = options.Data, Device = options.Device, Threads = options.Threads, Failure = failure,
+        });
+        Console.WriteLine($"  {"report",-14} {CommonOptions.DisplayPath(report.Path)}");
     }
 
     private static void PrintSummary(TrainingResult result, TrainingOptions options)

@@ -12,16 +12,13 @@ namespace FashionCnn.Checkpoints;
 public sealed record LoadedModel(SequentialNet Net, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Metadata, string Format)
 {
     /// <summary>
-    /// Checks that a model reads the 784 pixels of a Fashion-MNIST image (as (28, 28, 1), (28, 28), (784,) or any
-    /// shape numpy's reshape gives them) and scores the ten classes with a softmax (or returns the logits).
+    /// Checks that a model scores classes: one value per class (two or more) from a softmax, or the logits. Whether
+    /// it takes a data set's images is checked against the data (<see cref="Inference.ModelFit"/>).
     /// </summary>
-    public static void RequireFashionMnist(ModelSpec spec, string source)
+    public static void RequireClassifier(ModelSpec spec, string source)
     {
-        if (spec.InputShape.ElementCount != LabeledImages.PixelsPerImage)
-            throw new FashionCnnException(
-                $"{source}: the model takes {spec.InputShape} input ({spec.InputShape.ElementCount:N0} values); a Fashion-MNIST image is 28×28 = 784 pixels, as (28, 28, 1), (28, 28) or (784,).");
-        if (spec.OutputUnits != FashionClasses.Count)
-            throw new FashionCnnException($"{source}: the model outputs {spec.OutputShape}; scoring the {FashionClasses.Count} Fashion-MNIST classes needs (None, {FashionClasses.Count}).");
+        if (spec.OutputUnits < 2)
+            throw new FashionCnnException($"{source}: the model outputs {spec.OutputShape}; scoring classes needs (None, K) with K ≥ 2 (Fashion-MNIST: (None, {FashionClasses.Count})).");
         if (spec.FinalActivation is Activation.Relu or Activation.Sigmoid or Activation.Tanh)
             throw new FashionCnnException(
                 $"{source}: the last layer ends in {spec.FinalActivation.ToString()!.ToLowerInvariant()}; class scores need softmax (or linear logits).");
@@ -49,19 +46,24 @@ public static class Checkpoint
     /// state under <see cref="OptimizerPrefix"/> and the run's state in the metadata. Read as a model, it is the last epoch's.
     /// </summary>
     public const string ResumeFormatValue = "fashioncnn-resume/2", OptimizerPrefix = "optimizer.";
-    public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version";
+    public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version", ColorModeKey = "color_mode";
 
     public static string ToolVersion { get; } =
         typeof(Checkpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
-    /// <summary>Writes the net's weights and metadata atomically to <paramref name="path"/>.</summary>
-    public static void Save(SequentialNet net, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes the net's weights and metadata atomically to <paramref name="path"/>; <paramref name="classNames"/> name its
+    /// outputs (Fashion-MNIST's when not given). The input shape is in the model config, the colour mode beside it.
+    /// </summary>
+    public static void Save(SequentialNet net, string path, IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<string>? classNames = null)
     {
+        var input = net.Spec.InputShape;
         var all = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             [FormatKey] = FormatValue,
             [ModelConfigKey] = KerasModelConfig.ToJson(net.Spec),
-            [ClassNamesKey] = JsonSerializer.Serialize(FashionClasses.Names),
+            [ClassNamesKey] = JsonSerializer.Serialize(classNames ?? FashionClasses.Names),
+            [ColorModeKey] = (input.Rank == 3 && input[2] == 3 ? ColorMode.Rgb : ColorMode.Grayscale).Name(),
             [ToolVersionKey] = ToolVersion,
         };
         var weights = Weights(net);
@@ -108,7 +110,8 @@ public static class Checkpoint
     /// <summary>The class names a file's metadata gives (one per output unit, none empty), or Fashion-MNIST's.</summary>
     private static string[] ClassNames(IReadOnlyDictionary<string, string> metadata, ModelSpec spec, string source)
     {
-        if (!metadata.TryGetValue(ClassNamesKey, out string? text)) return [.. FashionClasses.Names];
+        if (!metadata.TryGetValue(ClassNamesKey, out string? text))
+            return spec.OutputUnits is 0 or 10 ? [.. FashionClasses.Names] : [.. IdxDataSource.Numbered(spec.OutputUnits)];
         string[]? names;
         try { names = JsonSerializer.Deserialize<string[]>(text); }
         catch (JsonException e) { throw new FashionCnnException($"{source}: class_names in the metadata is not a JSON list of strings.", e); }

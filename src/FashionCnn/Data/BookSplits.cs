@@ -57,11 +57,34 @@ public sealed record BookSplits(DataParts Parts, LabeledImages Train, LabeledIma
     /// <summary>Finds, reads and checks the data (see <see cref="DataSources"/>), and splits its train part as the book does.</summary>
     public static BookSplits Load(DataOptions options)
     {
+        if (Shared.Value?.GetValueOrDefault(options) is { } loaded) return loaded;
         var parts = DataSources.Read(options);
         if (parts.Train.Count < 2)
             throw new FashionCnnException($"{parts.Location}: {parts.Train.Count} training image; the book's split needs at least two.");
         var (train, validation) = ValidationSplit.Apply(parts.Train, options.ValidationSplit);
-        return new BookSplits(parts, train, validation);
+        var splits = new BookSplits(parts, train, validation);
+        Shared.Value?.TryAdd(options, splits);
+        return splits;
+    }
+
+    private static readonly AsyncLocal<Dictionary<DataOptions, BookSplits>?> Shared = new();
+
+    /// <summary>
+    /// Until the returned scope ends, <see cref="Load"/> reads and checks the data of the same options once and hands
+    /// the same splits to every later caller: the report runs evaluate, explain and visualize one after another, each of
+    /// which loads the data (a third of a second each for Fashion-MNIST). Outside such a scope nothing is kept, so a
+    /// training run frees its host copy.
+    /// </summary>
+    public static IDisposable ShareLoads()
+    {
+        var previous = Shared.Value;
+        Shared.Value = previous ?? new Dictionary<DataOptions, BookSplits>();
+        return new SharedScope(previous);
+    }
+
+    private sealed class SharedScope(Dictionary<DataOptions, BookSplits>? previous) : IDisposable
+    {
+        public void Dispose() => Shared.Value = previous;
     }
 
     public LabeledImages this[DataSplit split] => split switch

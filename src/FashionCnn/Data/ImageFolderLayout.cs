@@ -84,13 +84,15 @@ public sealed record ImageFolderLayout(string Root, IReadOnlyList<string> ClassN
 
         public void Walk(string folder, int label, List<ImageEntry> entries, int depth)
         {
-            foreach (string entry in Directory.EnumerateFileSystemEntries(folder))
+            // Enumerated infos carry the entry's type from the directory listing: a link or a folder costs no system call
+            // to recognise, and a file's one stat (its size and time, for the cache key) is made only for image names.
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
             {
-                if (Path.GetFileName(entry).StartsWith('.')) { _hidden++; continue; }
-                FileSystemInfo info = Directory.Exists(entry) ? new DirectoryInfo(entry) : new FileInfo(entry);
-                if (info.LinkTarget is not null)
+                if (entry.Name.StartsWith('.')) { _hidden++; continue; }
+                FileSystemInfo info = entry;
+                if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
                 {
-                    var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                    var target = entry.ResolveLinkTarget(returnFinalTarget: true);
                     if (target is null || !target.Exists || !roots.Any(r => target.FullName.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
                     {
                         _outside++;
@@ -100,16 +102,16 @@ public sealed record ImageFolderLayout(string Root, IReadOnlyList<string> ClassN
                 }
                 if (info is DirectoryInfo)
                 {
-                    if (depth < MaxDepth) Walk(entry, label, entries, depth + 1);
+                    if (depth < MaxDepth) Walk(entry.FullName, label, entries, depth + 1);
                     continue;
                 }
-                if (!Extensions.Contains(Path.GetExtension(entry).ToLowerInvariant()) || FileKinds.Of(info.FullName) != FileKind.Regular)
+                if (!Extensions.Contains(Path.GetExtension(entry.Name).ToLowerInvariant()) || FileKinds.Of(info.FullName) != FileKind.Regular)
                 {
                     _other++;
                     continue;
                 }
                 var file = (FileInfo)info;
-                entries.Add(new ImageEntry(entry, label, file.Length, file.LastWriteTimeUtc));
+                entries.Add(new ImageEntry(entry.FullName, label, file.Length, file.LastWriteTimeUtc));
             }
         }
     }

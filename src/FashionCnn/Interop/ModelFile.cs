@@ -45,16 +45,13 @@ public static class ModelFile
         };
     }
 
-    /// <summary>
-    /// The model a verb runs on Fashion-MNIST: loaded, on <paramref name="device"/>, and checked to take the 784
-    /// pixels of an image and score the ten classes.
-    /// </summary>
+    /// <summary>The model a verb classifies with: loaded, on <paramref name="device"/>, and checked to score classes.</summary>
     public static LoadedModel LoadClassifier(string path, string? architecture = null, Device? device = null)
     {
         var model = Load(path, "--model", architecture, device);
         try
         {
-            LoadedModel.RequireFashionMnist(model.Net.Spec, Path.GetFileName(path));
+            LoadedModel.RequireClassifier(model.Net.Spec, Path.GetFileName(path));
             return model;
         }
         catch

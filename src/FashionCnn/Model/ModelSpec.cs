@@ -31,6 +31,25 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
         new Dense("dense_1", 10, Activation.Softmax),
     ]);
 
+    /// <summary>
+    /// The same layers for another data set (how a bundled architecture follows the data): the input takes
+    /// height × width × channels images at the rank the model was written for ((784,) stays flat, (28, 28) stays
+    /// two-dimensional for grey images), and the last Dense scores <paramref name="classes"/> classes. The book's CNN
+    /// on 32×32 RGB with 4 classes: Flatten → 4,096, last Dense(4).
+    /// </summary>
+    public ModelSpec ForData(int height, int width, int channels, int classes)
+    {
+        var input = InputShape.Rank switch
+        {
+            1 => new TensorShape(height * width * channels),
+            2 when channels == 1 => new TensorShape(height, width),
+            _ => new TensorShape(height, width, channels),
+        };
+        if (Layers[^1] is not Dense last)
+            throw new InvalidOperationException($"a bundled architecture ends in {Layers[^1].KerasClass}, not Dense");
+        return new ModelSpec(input, [.. Layers.SkipLast(1), last with { Units = classes }]);
+    }
+
     /// <summary>Each layer's input and output shape, in order.</summary>
     public IReadOnlyList<(Layer Layer, TensorShape Input, TensorShape Output)> Shapes()
     {

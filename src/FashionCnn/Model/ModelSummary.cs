@@ -59,7 +59,8 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
 
     private static int?[] WithBatch(TensorShape shape) => [null, .. shape.Dimensions.Select(d => (int?)d)];
 
-    private static string FormatShape(int?[] shape) => $"({string.Join(", ", shape.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "None"))})";
+    /// <summary>A shape as Keras prints it: (None, 28, 28, 32).</summary>
+    public static string FormatShape(int?[] shape) => $"({string.Join(", ", shape.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "None"))})";
 
     private static string Thousands(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -3,8 +3,11 @@ namespace FashionCnn.Prediction;
 /// <summary>Whether a picture's grey levels are flipped before the network sees it.</summary>
 public enum Invert { Auto, Yes, No }
 
-/// <summary>The 28×28 grey image (0 = background, 255 = full ink) made from a picture, and whether it was inverted.</summary>
-public sealed record NetworkInput(byte[] Pixels, bool Inverted);
+/// <summary>The image the network sees (28×28 grey for Fashion-MNIST, 0 = background), made from a picture, and whether it was inverted.</summary>
+public sealed record NetworkInput(byte[] Pixels, bool Inverted, Data.ImageShape Shape)
+{
+    public NetworkInput(byte[] pixels, bool inverted) : this(pixels, inverted, Data.ImageShape.FashionMnist) { }
+}
 
 /// <summary>
 /// Turns a photo into what Fashion-MNIST looks like, following Zalando's own conversion: luminance grey, a
@@ -16,6 +19,23 @@ public sealed record NetworkInput(byte[] Pixels, bool Inverted);
 public static class ImagePreprocessing
 {
     public const int Side = 28;
+
+    /// <summary>
+    /// The picture as <paramref name="model"/> takes it: a Fashion-MNIST model's way (<see cref="Prepare"/>), or for a model
+    /// of other classes as Keras' <c>load_img(target_size=…)</c> gives it, converted to the input's colour mode and resized
+    /// bilinearly to its size.
+    /// </summary>
+    public static NetworkInput ForModel(DecodedImage image, Model.TensorShape input, IReadOnlyList<string> classNames, Invert invert)
+    {
+        if (classNames.SequenceEqual(Data.FashionClasses.Names) && input.ElementCount == Side * Side) return Prepare(image, invert);
+        var shape = Inference.ModelFit.ImageShapeOf(input);
+        int pixels = image.Width * image.Height;
+        var converted = new byte[pixels * shape.Channels];
+        Data.ImageResize.ConvertChannels(image.Rgba, 4, converted, shape.Channels, pixels);
+        var resized = new byte[shape.Values];
+        Data.ImageResize.Bilinear(converted, image.Height, image.Width, resized, shape.Height, shape.Width, shape.Channels);
+        return new NetworkInput(resized, Inverted: false, shape);
+    }
 
     public static NetworkInput Prepare(DecodedImage image, Invert invert = Invert.Auto)
     {

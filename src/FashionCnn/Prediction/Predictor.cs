@@ -77,8 +77,10 @@ public static class Predictor
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
-            var (pixels, label) = BookSplits.Load(options.Data).Image(options.Split, index, "--index");
-            var seen = new NetworkInput(pixels, Inverted: false);
+            var splits = BookSplits.Load(options.Data);
+            ModelFit.Require(model.InputShape, model.ClassNames.Count, splits[options.Split], Path.GetFileName(options.ModelPath));
+            var (pixels, label) = splits.Image(options.Split, index, "--index");
+            var seen = new NetworkInput(pixels, Inverted: false, splits.Shape);
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,
                 new ClassProbability(label, model.ClassNames[label], 1)));
         }
@@ -92,7 +94,7 @@ public static class Predictor
             }
             try
             {
-                var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
+                var seen = ImagePreprocessing.ForModel(ImageFile.Decode(file), model.InputShape, model.ClassNames, options.Invert);
                 outcomes.Add(Outcome(file, seen, model, options.Top, label: null));
             }
             catch (FashionCnnException e)
@@ -155,7 +157,7 @@ public static class Predictor
             if (seenPng is not null)
             {
                 string path = Numbered(seenPng, n, usable);
-                GreyPng.Save(outcome.Seen!.Pixels, ImagePreprocessing.Side, ImagePreprocessing.Side, path);
+                GreyPng.Save(outcome.Seen!.Pixels, outcome.Seen.Shape, path);
                 written.Add(path);
             }
             n++;

@@ -77,10 +77,14 @@ public static class Benchmark
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = TrainingModel.Build(trainingOptions);
+        var data = BookSplits.Load(options.Data);
+        var summary = DataSummary.Of(data);
+        var model = TrainingModel.Build(trainingOptions, summary);
         BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         BatchMemory.RequireInference(model.Spec, options.EvalBatchSize, "--eval-batch-size");
-        var (train, validation, _) = TrainingData.Load(options.Data, device.Device, limit: null);
+        var (train, validation, _) = TrainingData.Upload(data, device.Device, limit: null);
+        data = null;
+        TrainingData.ReleaseHostCopies();
         using (train)
         {
             using var net = new SequentialNet(model.Spec);
@@ -95,7 +99,7 @@ public static class Benchmark
                 trainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: options.WarmupSteps - 1);
             var (trainSeconds, done) = TimeSteps(trainer, train, options);
 
-            using var classifier = TorchSharpClassifier.Borrowing(net, FashionClasses.Names, device.Device);
+            using var classifier = TorchSharpClassifier.Borrowing(net, summary.ClassNames, device.Device);
             Evaluation.Run(classifier, validation, options.EvalBatchSize); // warm-up: first use of the inference path
             var clock = Stopwatch.StartNew();
             Evaluation.Run(classifier, validation, options.EvalBatchSize);
@@ -105,7 +109,7 @@ public static class Benchmark
             double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
             var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
             var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps) : null;
-            var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, validation, device, options) : null;
+            var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, validation, summary.ClassNames, device, options) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
                 ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done,

@@ -21,9 +21,9 @@ public sealed record EngineComparison(
     public double OnnxRuntimeSpeedup => OnnxRuntimeSamplesPerSecond / TorchSharpSamplesPerSecond;
 
     /// <summary>Exports the trained net to ONNX in memory and times evaluation through both engines with the same threads and batch size.</summary>
-    public static EngineComparison Measure(SequentialNet net, LabeledImages images, ComputeDevice device, BenchmarkOptions options)
+    public static EngineComparison Measure(SequentialNet net, LabeledImages images, IReadOnlyList<string> classNames, ComputeDevice device, BenchmarkOptions options)
     {
-        var model = new LoadedModel(net, FashionClasses.Names, new Dictionary<string, string>(), "bench");
+        var model = new LoadedModel(net, classNames, new Dictionary<string, string>(), "bench");
         var clock = Stopwatch.StartNew();
         byte[] onnx = OnnxExport.ToBytes(model, source: null);
         double exportMilliseconds = clock.Elapsed.TotalMilliseconds;

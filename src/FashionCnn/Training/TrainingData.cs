@@ -24,10 +24,14 @@ public static class TrainingData
     public static (DeviceDataset Train, LabeledImages Validation, DataSummary Data) Load(DataOptions data, Device device, int? limit)
     {
         var result = Upload(BookSplits.Load(data), device, limit);
-        // Aggressive: also hand the freed pages back to the system, so they do not count as resident.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ReleaseHostCopies();
         return result;
     }
+
+    /// <summary>Collects the host copies once nothing refers to them any more.</summary>
+    public static void ReleaseHostCopies() =>
+        // Aggressive: also hand the freed pages back to the system, so they do not count as resident.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>The same from a data set already read (train reads it first, to shape the model after it).</summary>
     public static (DeviceDataset Train, LabeledImages Validation, DataSummary Data) Upload(BookSplits splits, Device device, int? limit)

@@ -58,6 +58,7 @@ public sealed class TrainingRun : IDisposable
     private DeviceDataset? _train;
     private LabeledImages? _validation;
     private DataSummary? _data;
+    private BookSplits? _host;
     private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
     private int _firstEpoch;
@@ -78,9 +79,12 @@ public sealed class TrainingRun : IDisposable
         DataSources.RequireOptions(options.Data);
         var paths = new CommandFiles().Input("--init-from", options.InitFrom).Input("--architecture", options.Architecture)
             .Inputs("--data", DataSources.InputFiles(options.Data));
+        // The data before the model: a bundled architecture takes its shape and classes.
+        var data = BookSplits.Load(options.Data);
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
-        var model = TrainingModel.Build(options);
-        using var run = new TrainingRun(options, modelDir, paths, device, model);
+        var model = TrainingModel.Build(options, DataSummary.Of(data));
+        using var run = new TrainingRun(options, modelDir, paths, device, model, data);
+        data = null;
         run.ReadResumePoint();
         run.LoadData();
         run.ResumeIfAsked();
@@ -114,8 +118,9 @@ public sealed class TrainingRun : IDisposable
         }
     }
 
-    private TrainingRun(TrainingOptions options, string modelDir, CommandFiles paths, ComputeDevice device, TrainingModel model)
+    private TrainingRun(TrainingOptions options, string modelDir, CommandFiles paths, ComputeDevice device, TrainingModel model, BookSplits data)
     {
+        _host = data;
         _options = options;
         _device = device;
         _model = model;
@@ -132,7 +137,7 @@ public sealed class TrainingRun : IDisposable
             _net.to(device.Device);
             _net.Precision = options.Precision;
             _trainer = new Trainer(_net, options);
-            _classifier = TorchSharpClassifier.Borrowing(_net, FashionClasses.Names, device.Device);
+            _classifier = TorchSharpClassifier.Borrowing(_net, data.ClassNames, device.Device);
         }
         catch
         {
@@ -141,15 +146,16 @@ public sealed class TrainingRun : IDisposable
             throw;
         }
         _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
-        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1])));
+        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1]), _data!.ClassNames));
     }
 
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
     private void LoadData()
     {
         BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
-        var (train, validation, data) = TrainingData.Load(_options.Data, _device.Device, _options.Limit);
-        (_train, _validation, _data) = (train, validation, data);
+        var (train, validation, data) = TrainingData.Upload(_host!, _device.Device, _options.Limit);
+        (_train, _validation, _data, _host) = (train, validation, data, null);
+        TrainingData.ReleaseHostCopies();
     }
 
     /// <summary>The resume file, read and checked before the data is loaded, so a bad one is refused at once.</summary>
@@ -249,7 +255,7 @@ public sealed class TrainingRun : IDisposable
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
         string where = step is int s ? $"the loss became NaN or infinite at epoch {epoch + 1}, step {s}" : $"val_loss became NaN or infinite at epoch {epoch + 1}";
-        throw new RuntimeFailureException(
+        throw new TrainingDivergedException(
             $"training diverged: {where}; {kept}. "
             + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
     }
@@ -336,6 +342,11 @@ public sealed class TrainingRun : IDisposable
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
+            data = _data is { } d ? new
+            {
+                kind = d.Kind, location = d.Directory, input_shape = new[] { d.Shape.Height, d.Shape.Width, d.Shape.Channels },
+                color_mode = d.Shape.ColorMode.Name(), class_names = d.ClassNames,
+            } : null,
             device = _device.Description,
             threads = torch.get_num_threads(),
             parameters = _model.Spec.ParameterCount,

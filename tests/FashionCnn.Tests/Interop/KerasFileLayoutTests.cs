@@ -185,7 +185,7 @@ public class KerasFileLayoutTests
     {
         var spec = new ModelSpec(new TensorShape(784), [new Dense("out", 10, Activation.Sigmoid)]);
 
-        var error = Assert.Throws<FashionCnnException>(() => LoadedModel.RequireFashionMnist(spec, "m.h5"));
+        var error = Assert.Throws<FashionCnnException>(() => LoadedModel.RequireClassifier(spec, "m.h5"));
 
         Assert.Equal("m.h5: the last layer ends in sigmoid; class scores need softmax (or linear logits).", error.Message);
     }

@@ -142,9 +142,11 @@ public class KerasImportTests
         using var temp = new TempFolder();
         new KerasTestModel().WriteH5(temp.File("small.h5"));
 
-        var error = Assert.Throws<FashionCnnException>(() => LoadedModel.RequireFashionMnist(ModelFile.Load(temp.File("small.h5")).Net.Spec, "small.h5"));
+        var spec = ModelFile.Load(temp.File("small.h5")).Net.Spec;
+        var fashion = new FashionCnn.Data.LabeledImages(new byte[784], [0]);
 
-        Assert.Contains("(None, 10, 10, 2)", error.Message);
-        Assert.Contains("784 pixels", error.Message);
+        var error = Assert.Throws<FashionCnnException>(() => FashionCnn.Inference.ModelFit.Require(spec.InputShape, 10, fashion, "small.h5"));
+
+        Assert.Equal("small.h5 takes (None, 10, 10, 2) input; the data's images are 28×28 grayscale (None, 28, 28, 1).", error.Message);
     }
 }

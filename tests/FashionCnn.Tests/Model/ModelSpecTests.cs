@@ -6,6 +6,29 @@ namespace FashionCnn.Tests.Model;
 public class ModelSpecTests
 {
     [Fact]
+    public void The_books_cnn_follows_32_by_32_rgb_images_of_4_classes()
+    {
+        var spec = ModelSpec.Book.ForData(32, 32, 3, 4);
+
+        Assert.Equal(new TensorShape(32, 32, 3), spec.InputShape);
+        Assert.Equal(new TensorShape(4096), spec.Shapes()[4].Output); // Flatten: 32 → 16 → 8 after two poolings, × 64 filters
+        Assert.Equal(new TensorShape(4), spec.OutputShape);
+        // Worked by hand: conv 3·3·3·32 + 32, conv 3·3·32·64 + 64, dense 4,096·100 + 100, dense 100·4 + 4.
+        Assert.Equal(896 + 18_496 + 409_700 + 404, spec.ParameterCount);
+    }
+
+    [Fact]
+    public void A_flat_input_model_stays_flat_when_it_follows_the_data()
+    {
+        var spec = new ModelSpec(new TensorShape(784), [new Dense("dense", 10, Activation.Softmax)]);
+
+        var follows = spec.ForData(16, 16, 3, 5);
+
+        Assert.Equal(new TensorShape(768), follows.InputShape);
+        Assert.Equal(new TensorShape(5), follows.OutputShape);
+    }
+
+    [Fact]
     public void Book_model_has_333526_parameters()
     {
         Assert.Equal(333_526, ModelSpec.Book.ParameterCount);

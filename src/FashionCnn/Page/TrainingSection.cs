@@ -1,0 +1,41 @@
+using System.Globalization;
+using FashionCnn.Plotting;
+using FashionCnn.Training;
+
+namespace FashionCnn.Page;
+
+/// <summary>Section 3, training: the per-epoch table with the checkpoint's epoch highlighted, and the loss and accuracy curves.</summary>
+public static class TrainingSection
+{
+    public static void Write(HtmlPage page, ReportSources sources, string scratch)
+    {
+        page.Section("training", "3. Training");
+        if (sources.History is not { Epochs.Count: > 0 } history)
+        {
+            page.Absent(sources.Run is not null
+                ? "No epoch of this run finished, so there is no history to show."
+                : "There is no training history (history.json) for this model: it was not trained by fashioncnn train in this folder (a Keras or PyTorch file keeps none).");
+            return;
+        }
+        var best = history.Epochs.MinBy(e => e.ValLoss)!;
+        page.Paragraph($"Keras' History, one row per epoch: training loss and accuracy are the means over the epoch's batches (dropout on), "
+                       + $"the val_ numbers are measured after the epoch. Epoch {best.Epoch}, highlighted, has the lowest val_loss: the best checkpoint holds it.");
+        page.Table("Per-epoch history", ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"],
+            history.Epochs.Select(e => new TableRow(
+                [Num(e.Epoch, "D"), Num(e.Loss, "F4"), Num(e.Accuracy, "F4"), Num(e.ValLoss, "F4"), Num(e.ValAccuracy, "F4"), Num(e.Seconds, "F1")],
+                e.Epoch == best.Epoch)));
+
+        string loss = Path.Combine(scratch, "loss.png"), accuracy = Path.Combine(scratch, "accuracy.png");
+        TrainingCurves.SaveLoss(history, loss);
+        TrainingCurves.SaveAccuracy(history, accuracy);
+        string span = history.Epochs.Count == 1 ? "epoch 1" : $"epochs 1 to {history.Epochs[^1].Epoch}";
+        page.Picture(loss, $"Line chart of training and validation loss over {span}; a dashed line marks epoch {best.Epoch}, "
+                           + $"where val_loss is lowest ({Num(best.ValLoss, "F4")}; training loss {Num(best.Loss, "F4")}).", "Loss per epoch.");
+        page.Picture(accuracy, $"Line chart of training and validation accuracy over {span}; at epoch {best.Epoch}, the best, "
+                               + $"val_accuracy is {Num(best.ValAccuracy, "F4")} and training accuracy {Num(best.Accuracy, "F4")}.", "Accuracy per epoch.");
+    }
+
+    private static string Num(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Num(int value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

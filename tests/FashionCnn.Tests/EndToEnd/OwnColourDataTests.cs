@@ -1,0 +1,85 @@
+using System.Text.Json;
+using FashionCnn.Data;
+using FashionCnn.Tests.Data;
+
+namespace FashionCnn.Tests.EndToEnd;
+
+/// <summary>
+/// A user's own colour pictures: 32×32 RGB images of four classes in PATH/train/&lt;class&gt;/ and PATH/test/&lt;class&gt;/,
+/// made from Fashion-MNIST (padded to 32×32, each image tinted a random colour). The book's CNN follows the data
+/// (32×32×3 in, four classes out), learns it in a few epochs, predict names the folder's class, and the ONNX export
+/// scores the test part exactly as the checkpoint does.
+/// </summary>
+public class OwnColourDataTests
+{
+    /// <summary>Fashion-MNIST labels of the four classes, and the folder names they get (in ordinal order, so labels 0–3).</summary>
+    private static readonly (int Label, string Folder)[] Classes = [(8, "bag"), (3, "dress"), (7, "sneaker"), (1, "trouser")];
+
+    private const int TrainPerClass = 400, TestPerClass = 100;
+
+    private static LabeledImages Tinted(LabeledImages source, int perClass, int seed)
+    {
+        var random = new Random(seed);
+        var shape = new ImageShape(32, 32, 3);
+        var picked = Classes.SelectMany((c, label) => Enumerable.Range(0, source.Count).Where(i => source.Labels[i] == c.Label).Take(perClass)
+            .Select(i => (Index: i, Label: label))).ToList();
+        var pixels = new byte[picked.Count * shape.Values];
+        for (int n = 0; n < picked.Count; n++)
+        {
+            var image = source.Image(picked[n].Index);
+            double r = random.Next(64, 256), g = random.Next(64, 256), b = random.Next(64, 256);
+            for (int y = 0; y < 28; y++)
+                for (int x = 0; x < 28; x++)
+                {
+                    int o = n * shape.Values + ((y + 2) * 32 + x + 2) * 3;
+                    double v = image[y * 28 + x] / 255.0;
+                    (pixels[o], pixels[o + 1], pixels[o + 2]) = ((byte)(v * r), (byte)(v * g), (byte)(v * b));
+                }
+        }
+        return new LabeledImages(pixels, picked.Select(p => (byte)p.Label).ToArray(), shape);
+    }
+
+    [Fact]
+    public void The_books_cnn_learns_a_folder_of_colour_pictures_predict_names_its_class_and_onnx_scores_the_same()
+    {
+        using var temp = new TempFolder();
+        var fashion = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory });
+        string data = temp.File("tinted"), models = temp.File("models");
+        var folders = Classes.Select(c => c.Folder).ToList();
+        var test = Tinted(fashion.Test, TestPerClass, seed: 2);
+        DataSetWriter.WritePngFolder(Path.Combine(data, "train"), Tinted(fashion.Parts.Train, TrainPerClass, seed: 1), folders);
+        DataSetWriter.WritePngFolder(Path.Combine(data, "test"), test, folders);
+        var environment = new Dictionary<string, string?> { [DecodedSetCache.EnvironmentVariable] = temp.File("cache") };
+        CliRunner.Result Run(params string[] args) => CliRunner.Run(temp.Path, environment, args);
+
+        var train = Run("train", "--data", data, "--epochs", "3", "--model-dir", models, "--device", "cpu");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        string checkpoint = Path.Combine(models, "best-cnn-model.safetensors");
+
+        var summary = Run("summary", "--model", checkpoint);
+        Assert.True(summary.ExitCode == 0, summary.Stderr);
+        Assert.Contains("(None, 4096)", summary.Stdout);
+        Assert.Contains("(None, 4)", summary.Stdout);
+
+        var evaluated = JsonDocument.Parse(Run("evaluate", "--model", checkpoint, "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
+        Assert.Equal(4 * TestPerClass, evaluated.GetProperty("count").GetInt32());
+        Assert.True(evaluated.GetProperty("accuracy").GetDouble() >= 0.9, evaluated.GetProperty("accuracy").ToString());
+        Assert.Equal(folders, evaluated.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+
+        // A trouser as a user's photo: 32×32 and tinted, the model names the folder's class.
+        string photo = Path.Combine(data, "test", "trouser", $"{3 * TestPerClass:D5}.png");
+        var predicted = JsonDocument.Parse(Run("predict", "--model", checkpoint, photo, "--json").Stdout).RootElement[0];
+        Assert.Equal("trouser", predicted.GetProperty("predictions")[0].GetProperty("name").GetString());
+
+        var export = Run("export", "--model", checkpoint, "--format", "onnx", "--output", temp.File("tinted.onnx"));
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var onnx = JsonDocument.Parse(Run("evaluate", "--model", temp.File("tinted.onnx"), "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
+        Assert.Equal(evaluated.GetProperty("correct").GetInt32(), onnx.GetProperty("correct").GetInt32());
+
+        // A model made for other images is refused in one line naming both shapes.
+        var refused = Run("train", "--data", data, "--architecture", Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5"),
+            "--model-dir", temp.File("other"), "--device", "cpu");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("takes (None, 28, 28, 1) input; the data's images are 32×32 rgb (None, 32, 32, 3)", refused.Stderr);
+    }
+}
