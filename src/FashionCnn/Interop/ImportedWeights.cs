@@ -14,12 +14,6 @@ namespace FashionCnn.Interop;
 /// </summary>
 public static class ImportedWeights
 {
-    public static NamedTensor ConvKernelFromKeras(string name, long[] shape, float[] values) =>
-        Permute(name, shape, values, 3, 2, 0, 1);
-
-    public static NamedTensor DenseKernelFromKeras(string name, long[] shape, float[] values) =>
-        Permute(name, shape, values, 1, 0);
-
     /// <summary>Converts the Dense-after-Flatten weight from this tool's (H, W, C) column order to PyTorch's (C, H, W).</summary>
     public static IReadOnlyList<NamedTensor> ToChannelsFirstFlatten(ModelSpec spec, IReadOnlyList<NamedTensor> weights) =>
         ReorderFlattenedDense(spec, weights, toChannelsFirst: true, "model");
@@ -43,10 +37,10 @@ public static class ImportedWeights
             if (j < 0 || shapes[j].Layer is not Flatten || shapes[j].Input.Rank != 3) continue;
             var (h, w, c) = (shapes[j].Input[0], shapes[j].Input[1], shapes[j].Input[2]);
             for (int k = j + 1; k < i; k++)
-                if (shapes[k].Layer is BatchNormalization norm)
-                    foreach (string part in new[] { "weight", "bias", "running_mean", "running_var" })
-                        Reorder(result, $"{norm.ModuleName}.{part}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
-            Reorder(result, dense.ModuleName + ".weight", [dense.Units, (long)h * w * c], h, w, c, toChannelsFirst, source);
+                foreach (var vector in shapes[k].Layer.Variables(shapes[k].Input))
+                    Reorder(result, $"{shapes[k].Layer.ModuleName}.{vector.TorchName}", [(long)h * w * c], h, w, c, toChannelsFirst, source);
+            foreach (var variable in dense.Variables(shapes[i].Input).Where(v => v.Permuted))
+                Reorder(result, $"{dense.ModuleName}.{variable.TorchName}", variable.TorchShape, h, w, c, toChannelsFirst, source);
         }
         return result;
     }
@@ -72,10 +66,11 @@ public static class ImportedWeights
         weights[index] = weight with { Values = reordered.contiguous().data<float>().ToArray() };
     }
 
-    private static NamedTensor Permute(string name, long[] shape, float[] values, params long[] order)
+    /// <summary>A Keras array in PyTorch's layout: its axes in <paramref name="order"/> (see <see cref="LayerVariable.TorchAxes"/>).</summary>
+    public static NamedTensor Permute(string name, long[] shape, float[] values, int[] order)
     {
         using var scope = NewDisposeScope();
-        var permuted = tensor(values, shape).permute(order).contiguous();
+        var permuted = tensor(values, shape).permute(order.Select(axis => (long)axis).ToArray()).contiguous();
         return new NamedTensor(name, permuted.shape, permuted.data<float>().ToArray());
     }
 }

@@ -30,7 +30,7 @@ internal static class KerasLegacyWeights
             if (weights.Length > 0) stored.Add((name, weights));
         }
 
-        var weighted = spec.Shapes().Where(row => row.Layer.HasWeights).ToList();
+        var weighted = spec.Shapes().Where(row => row.Layer.HasWeights(row.Input)).ToList();
         if (stored.Count != weighted.Count)
             throw new FashionCnnException(
                 $"{file}: the file holds weights for {stored.Count} layer(s) ({string.Join(", ", stored.Select(s => s.Layer))}); "

@@ -45,7 +45,7 @@ internal static class KerasSavingLibWeights
             if (vars is null)
                 throw new FashionCnnException(
                     $"{source}: layer {row.Layer.Name} ({row.Layer.KerasClass}) found no weights: {DisplayPath(path)} is not in the file ({Describe(layout, kerasVersion)}).");
-            int count = KerasVariables.Names(row.Layer).Count;
+            int count = row.Layer.Variables(row.Input).Count;
             var arrays = new List<KerasArray>();
             for (int i = 0; i < count; i++)
             {
@@ -92,8 +92,8 @@ internal static class KerasSavingLibWeights
             string unique = used.TryGetValue(name, out int count) ? $"{name}_{count + 1}" : name;
             used[name] = used.TryGetValue(name, out int seen) ? seen + 1 : 0;
             // Keras 2.13 meets a layer with weights a second time (as layer-i after layer_with_weights-k) and counts it again.
-            if (layout == Layout.Keras213 && row.Layer.HasWeights) used[name]++;
-            if (row.Layer.HasWeights) yield return (row, $"{prefix}/{unique}");
+            if (layout == Layout.Keras213 && row.Layer.HasWeights(row.Input)) used[name]++;
+            if (row.Layer.HasWeights(row.Input)) yield return (row, $"{prefix}/{unique}");
         }
     }
 

@@ -8,12 +8,8 @@ namespace FashionCnn.Model;
 public static class GlorotUniform
 {
     /// <summary>The limit for <paramref name="layer"/>'s kernel on <paramref name="input"/>, or null when it has none.</summary>
-    public static double? Limit(Layer layer, TensorShape input) => layer switch
-    {
-        Conv2D conv => Limit(conv.KernelSize * conv.KernelSize * input[2], conv.KernelSize * conv.KernelSize * conv.Filters),
-        Dense dense => Limit(input[0], dense.Units),
-        _ => null,
-    };
+    public static double? Limit(Layer layer, TensorShape input) =>
+        layer.Variables(input).FirstOrDefault(v => v.Initializer == Initializer.GlorotUniform) is { } kernel ? Limit(kernel.FanIn, kernel.FanOut) : null;
 
     public static double Limit(long fanIn, long fanOut) => Math.Sqrt(6.0 / (fanIn + fanOut));
 }

@@ -19,10 +19,24 @@ public abstract record Layer(string Name)
 
     public abstract TensorShape OutputShape(TensorShape input);
 
-    public virtual long ParameterCount(TensorShape input) => 0;
+    /// <summary>
+    /// The variables Keras keeps for this layer on <paramref name="input"/>, in the order Keras creates (and files
+    /// number) them; none for a layer without weights. Everything about weights derives from this: the parameter
+    /// counts, Keras' initialisation, the import from Keras files and the names in checkpoints and exports.
+    /// </summary>
+    public abstract IReadOnlyList<LayerVariable> Variables(TensorShape input);
+
+    /// <summary>
+    /// Operations of one image's forward pass (a multiply and an add are two), counted for the products of
+    /// convolutions and Dense layers, which are what a step's arithmetic is; 0 for the layers that only move,
+    /// compare or scale values.
+    /// </summary>
+    public abstract long Flops(TensorShape input, TensorShape output);
+
+    public long ParameterCount(TensorShape input) => Variables(input).Sum(v => v.Count);
 
     /// <summary>The part of <see cref="ParameterCount"/> that training does not update (BatchNormalization's moving statistics).</summary>
-    public virtual long NonTrainableParameterCount(TensorShape input) => 0;
+    public long NonTrainableParameterCount(TensorShape input) => Variables(input).Where(v => !v.Trainable).Sum(v => v.Count);
 
     /// <summary>
     /// The name its variables are stored under (<c>conv2d.weight</c>) and its TorchSharp module is registered by. Keras
@@ -31,8 +45,15 @@ public abstract record Layer(string Name)
     /// </summary>
     public string ModuleName => Name.Replace('.', '_');
 
-    /// <summary>Whether the layer has variables of its own (what Keras' <c>load_weights</c> counts when it matches by order).</summary>
-    public bool HasWeights => this is Conv2D or Dense or BatchNormalization;
+    /// <summary>Whether the layer has variables of its own on <paramref name="input"/> (what Keras' <c>load_weights</c> counts when it matches by order).</summary>
+    public bool HasWeights(TensorShape input) => Variables(input).Count > 0;
+
+    /// <summary>The kernel (Keras' glorot_uniform from its fans) and the zero bias of a Conv2D or Dense layer.</summary>
+    private protected static IReadOnlyList<LayerVariable> KernelAndBias(long[] kernelShape, int[] torchAxes, long fanIn, long fanOut, long units) =>
+    [
+        new LayerVariable("kernel", "weight", kernelShape, torchAxes, Initializer.GlorotUniform, fanIn, fanOut),
+        LayerVariable.Vector("bias", "bias", units, Initializer.Zeros),
+    ];
 
     private protected void RequireImage(TensorShape input)
     {
@@ -84,7 +105,12 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
     /// <summary>TensorFlow's "same" padding along one axis of <paramref name="size"/> pixels: (before, after).</summary>
     public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, KernelSize, Strides);
 
-    public override long ParameterCount(TensorShape input) => (long)KernelSize * KernelSize * input[2] * Filters + Filters;
+    /// <summary>Keras' kernel (kh, kw, in, out), PyTorch's (out, in, kh, kw); the fans count a k×k window of channels.</summary>
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) =>
+        KernelAndBias([KernelSize, KernelSize, input[2], Filters], [3, 2, 0, 1],
+            (long)KernelSize * KernelSize * input[2], (long)KernelSize * KernelSize * Filters, Filters);
+
+    public override long Flops(TensorShape input, TensorShape output) => 2L * KernelSize * KernelSize * input[2] * output.ElementCount;
 }
 
 /// <summary>
@@ -99,6 +125,10 @@ public abstract record Pooling2D(string Name, int PoolSize, int? Strides, bool S
     public override TensorShape OutputShape(TensorShape input) => SlideWindow(input, "pool window", PoolSize, Stride, SamePadding, channels: null);
 
     public (int Before, int After) SamePaddingFor(int size) => TensorFlowPadding.Same(size, PoolSize, Stride);
+
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+    public override long Flops(TensorShape input, TensorShape output) => 0;
 }
 
 /// <summary>Keras <c>MaxPooling2D(pool_size, strides, padding)</c>.</summary>
@@ -121,6 +151,10 @@ public sealed record Rescaling(string Name, double Scale, double Offset = 0) : L
     public override string KerasClass => "Rescaling";
 
     public override TensorShape OutputShape(TensorShape input) => input;
+
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+    public override long Flops(TensorShape input, TensorShape output) => 0;
 }
 
 /// <summary>
@@ -138,9 +172,20 @@ public sealed record BatchNormalization(string Name, double Epsilon = 0.001, dou
             ? input
             : throw new FashionCnnException($"layer {Name} (BatchNormalization) normalises axis {Axis} of its {input} input; only the last axis is supported.");
 
-    public override long ParameterCount(TensorShape input) => 4L * input[input.Rank - 1];
+    /// <summary>Keras' gamma, beta, moving_mean and moving_variance, one per channel (or unit); the moving statistics are not trained.</summary>
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input)
+    {
+        long channels = input[input.Rank - 1];
+        return
+        [
+            LayerVariable.Vector("gamma", "weight", channels, Initializer.Ones),
+            LayerVariable.Vector("beta", "bias", channels, Initializer.Zeros),
+            LayerVariable.Vector("moving_mean", "running_mean", channels, Initializer.Zeros, trainable: false),
+            LayerVariable.Vector("moving_variance", "running_var", channels, Initializer.Ones, trainable: false),
+        ];
+    }
 
-    public override long NonTrainableParameterCount(TensorShape input) => 2L * input[input.Rank - 1];
+    public override long Flops(TensorShape input, TensorShape output) => 0;
 }
 
 /// <summary>
@@ -152,6 +197,10 @@ public sealed record Flatten(string Name) : Layer(Name)
     public override string KerasClass => "Flatten";
 
     public override TensorShape OutputShape(TensorShape input) => new((int)input.ElementCount);
+
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+    public override long Flops(TensorShape input, TensorShape output) => 0;
 }
 
 /// <summary>
@@ -175,6 +224,10 @@ public sealed record Reshape(string Name, int[] TargetShape) : Layer(Name)
         return new TensorShape(TargetShape.Select(d => d == -1 ? (int)(input.ElementCount / known) : d).ToArray());
     }
 
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+    public override long Flops(TensorShape input, TensorShape output) => 0;
+
     public bool Equals(Reshape? other) => other is not null && Name == other.Name && TargetShape.SequenceEqual(other.TargetShape);
 
     public override int GetHashCode() => HashCode.Combine(Name, TargetShape.Length);
@@ -190,7 +243,10 @@ public sealed record Dense(string Name, int Units, Activation Activation) : Laye
             ? new TensorShape(Units)
             : throw new FashionCnnException($"layer {Name} (Dense) needs a flat input, got {input}; put a Flatten before it.");
 
-    public override long ParameterCount(TensorShape input) => (long)input[0] * Units + Units;
+    /// <summary>Keras' kernel (in, out), PyTorch's (out, in).</summary>
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => KernelAndBias([input[0], Units], [1, 0], input[0], Units, Units);
+
+    public override long Flops(TensorShape input, TensorShape output) => 2L * input[0] * Units;
 }
 
 /// <summary>Keras <c>Dropout(rate)</c>: active in training only.</summary>
@@ -199,4 +255,8 @@ public sealed record Dropout(string Name, double Rate) : Layer(Name)
     public override string KerasClass => "Dropout";
 
     public override TensorShape OutputShape(TensorShape input) => input;
+
+    public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+    public override long Flops(TensorShape input, TensorShape output) => 0;
 }

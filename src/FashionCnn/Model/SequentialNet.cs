@@ -66,21 +66,22 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     {
         var generator = new Generator((ulong)seed);
         using var _ = no_grad();
-        for (int i = 0; i < _shapes.Count; i++)
-        {
-            if (_modules[i] is BatchNorm1d norm)
+        var weights = NamedWeights().ToDictionary(w => w.Name, w => w.Tensor);
+        foreach (var (layer, input, _) in _shapes)
+            foreach (var variable in layer.Variables(input))
             {
-                nn.init.ones_(norm.weight);
-                nn.init.zeros_(norm.bias!);
-                nn.init.zeros_(norm.running_mean!);
-                nn.init.ones_(norm.running_var!);
-                continue;
+                var weight = weights[$"{layer.ModuleName}.{variable.TorchName}"];
+                switch (variable.Initializer)
+                {
+                    case Initializer.GlorotUniform:
+                        double limit = GlorotUniform.Limit(variable.FanIn, variable.FanOut);
+                        weight.uniform_(-limit, limit, generator);
+                        break;
+                    case Initializer.Zeros: weight.zero_(); break;
+                    case Initializer.Ones: weight.fill_(1); break;
+                    default: throw new InvalidOperationException($"no initialiser {variable.Initializer}");
+                }
             }
-            if (GlorotUniform.Limit(_shapes[i].Layer, _shapes[i].Input) is not double limit) continue;
-            var (weight, bias) = WeightAndBias(i);
-            weight.uniform_(-limit, limit, generator);
-            nn.init.zeros_(bias);
-        }
     }
 
     /// <summary>The kernel and bias of layer <paramref name="index"/> (a Conv2D or Dense), in PyTorch's layout.</summary>
@@ -346,8 +347,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
             Reshape => ApplyReshape(index, x),
             Dense dense => Activate(Project(index, x), dense.Activation, isOutput),
             BatchNormalization norm => ApplyBatchNorm(norm, (BatchNorm1d)_modules[index]!, x),
-            Dropout dropout when training => ApplyDropout(x, dropout.Rate),
-            _ => x,
+            Dropout dropout => training ? ApplyDropout(x, dropout.Rate) : x,
+            var unknown => throw new NotSupportedException($"the network cannot run layer {unknown.Name} ({unknown.KerasClass})."),
         };
     }
 }

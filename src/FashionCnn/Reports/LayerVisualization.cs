@@ -73,9 +73,9 @@ public static class LayerVisualization
         using var net = model.Net;
         var spec = net.Spec;
         int index = spec.IndexOf(options.Layer);
-        var (layer, _, output) = spec.Shapes()[index];
+        var (layer, input, output) = spec.Shapes()[index];
         bool drawsMaps = output.Rank == 3;
-        if (!layer.HasWeights && !drawsMaps || layer is BatchNormalization && !drawsMaps)
+        if (!layer.HasWeights(input) && !drawsMaps || layer is BatchNormalization && !drawsMaps)
             throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither a kernel nor an image output to draw; "
                 + $"the layers that do: {string.Join(", ", Drawable(spec))}.");
 

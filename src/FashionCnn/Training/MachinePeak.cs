@@ -39,7 +39,7 @@ public static class MachinePeak
             var weight = rand(conv.Filters, input[2], conv.KernelSize, conv.KernelSize, device: device).to_type(dtype);
             long padding = conv.SamePadding ? conv.SamePaddingFor(input[0]).Before : 0;
             double seconds = Best(() => nn.functional.conv2d(x, weight, null, [conv.Strides, conv.Strides], [padding, padding]), device, repeats: 20);
-            double flops = (double)StepCost.LayerFlops(conv, input, output) * batch;
+            double flops = (double)conv.Flops(input, output) * batch;
             rates.Add(new PeakRate($"{layer.Name} forward {input}→{output} {Name(dtype)}", flops / seconds / 1e9));
         }
         return rates;

@@ -14,14 +14,7 @@ public static class StepCost
     /// </summary>
     public static long TrainingFlops(ModelSpec spec)
     {
-        var weighted = spec.Shapes().Select(row => LayerFlops(row.Layer, row.Input, row.Output)).Where(f => f > 0).ToList();
+        var weighted = spec.Shapes().Select(row => row.Layer.Flops(row.Input, row.Output)).Where(f => f > 0).ToList();
         return weighted.Count == 0 ? 0 : 3 * weighted.Sum() - weighted[0];
     }
-
-    public static long LayerFlops(Layer layer, TensorShape input, TensorShape output) => layer switch
-    {
-        Conv2D conv => 2L * conv.KernelSize * conv.KernelSize * input[2] * output.ElementCount,
-        Dense dense => 2L * input[0] * dense.Units,
-        _ => 0,
-    };
 }

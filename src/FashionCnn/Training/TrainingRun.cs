@@ -298,21 +298,31 @@ public sealed class TrainingRun : IDisposable
     /// <summary>A resumed run must be the same run: same model, optimizer, seed, batch, limit and data, and epochs left to do.</summary>
     private void RequireSameRun(ResumeState state)
     {
-        var saved = state.Identity;
-        var now = Identity;
-        if (saved.Architecture != now.Architecture) throw new FashionCnnException("--resume: the run trained another architecture; give the same --architecture (or --init-from) as before.");
-        if (saved.Optimizer != now.Optimizer)
-            throw new FashionCnnException($"--resume: the run used {OptimizerSettings.DescribeJson(saved.Optimizer)}, not {_options.Optimizer.Describe()}; give the same --optimizer and its options.");
-        if (saved.Precision != now.Precision) throw new FashionCnnException($"--resume: the run used --precision {saved.Precision}, not {now.Precision}.");
-        if (saved.Seed != now.Seed) throw new FashionCnnException($"--resume: the run used --seed {saved.Seed}, not {now.Seed}.");
-        if (saved.BatchSize != now.BatchSize) throw new FashionCnnException($"--resume: the run used --batch-size {saved.BatchSize}, not {now.BatchSize}.");
-        if (saved.Limit != now.Limit) throw new FashionCnnException($"--resume: the run used --limit {saved.Limit?.ToString() ?? "(none)"}, not {now.Limit?.ToString() ?? "(none)"}.");
-        if (saved.DataSha256 != now.DataSha256) throw new FashionCnnException("--resume: the run was trained on other data files.");
+        if (SameRunFields(state.Identity, Identity).FirstOrDefault(f => !f.Same) is { Option: not null } different)
+        {
+            var (saved, now) = different.Describe();
+            throw new FashionCnnException($"--resume: the run used {saved}, not {now}; give the same {different.Option} as before.");
+        }
         if (state.CompletedEpochs >= _options.Epochs)
             throw new FashionCnnException($"--resume: the run already completed {state.CompletedEpochs} epoch(s); give --epochs above {state.CompletedEpochs} to train further.");
         if (_options.Patience > 0 && state.Wait >= _options.Patience && state.CompletedEpochs > 1)
             throw new FashionCnnException($"--resume: the run already stopped early at epoch {state.CompletedEpochs}; give a larger --patience to go on.");
     }
+
+    /// <summary>
+    /// What a resumed run shares with the run it continues, one row per option: whether the resume file and this command
+    /// line agree, and how the message shows each side (only asked for when they differ).
+    /// </summary>
+    private IEnumerable<(string Option, bool Same, Func<(string Saved, string Now)> Describe)> SameRunFields(RunIdentity saved, RunIdentity now) =>
+    [
+        ("--architecture (or --init-from)", saved.Architecture == now.Architecture, () => ("another model", "the one given now")),
+        ("--optimizer and its options", saved.Optimizer == now.Optimizer, () => (OptimizerSettings.DescribeJson(saved.Optimizer), _options.Optimizer.Describe())),
+        ("--precision", saved.Precision == now.Precision, () => ($"--precision {saved.Precision}", $"--precision {now.Precision}")),
+        ("--seed", saved.Seed == now.Seed, () => ($"--seed {saved.Seed}", $"--seed {now.Seed}")),
+        ("--batch-size", saved.BatchSize == now.BatchSize, () => ($"--batch-size {saved.BatchSize}", $"--batch-size {now.BatchSize}")),
+        ("--limit", saved.Limit == now.Limit, () => ($"--limit {saved.Limit?.ToString() ?? "(none)"}", $"--limit {now.Limit?.ToString() ?? "(none)"}")),
+        (DataSources.Option, saved.DataSha256 == now.DataSha256, () => ("other data files", "these")),
+    ];
 
     private Dictionary<string, string> CheckpointMetadata(EpochRecord record) => new()
     {

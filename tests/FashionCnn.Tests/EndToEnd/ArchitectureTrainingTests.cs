@@ -97,7 +97,7 @@ public class ArchitectureTrainingTests
                    "--epochs", "3", "--model-dir", temp.File("parts"), "--resume"]))
         {
             Assert.Equal(2, other.WaitForExit());
-            Assert.Contains("--resume: the run used rmsprop (learning rate 0.001, rho 0.9), not adam (learning rate 0.001); give the same --optimizer", other.Stderr);
+            Assert.Contains("--resume: the run used rmsprop (learning rate 0.001, rho 0.9), not adam (learning rate 0.001); give the same --optimizer and its options as before.", other.Stderr);
         }
         using (var resumed = new TrainingProcess([.. run, "--epochs", "3", "--model-dir", temp.File("parts"), "--resume"]))
             Assert.Equal(0, resumed.WaitForExit());

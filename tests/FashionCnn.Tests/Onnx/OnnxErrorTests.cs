@@ -19,6 +19,10 @@ public class OnnxErrorTests
         public override string KerasClass => "GaussianNoise";
 
         public override TensorShape OutputShape(TensorShape input) => input;
+
+        public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
+
+        public override long Flops(TensorShape input, TensorShape output) => 0;
     }
 
     private static LoadedModel Build(ModelSpec spec)

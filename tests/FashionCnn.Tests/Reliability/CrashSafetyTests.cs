@@ -62,7 +62,7 @@ public class CrashSafetyTests
 
         using var otherSeed = new TrainingProcess(["--limit", "1024", "--patience", "0", "--seed", "8", "--epochs", "2", "--model-dir", temp.Path, "--resume"]);
         Assert.Equal(2, otherSeed.WaitForExit());
-        Assert.Contains("--seed 7, not 8", otherSeed.Stderr);
+        Assert.Contains("--seed 7, not --seed 8", otherSeed.Stderr);
 
         using var finished = new TrainingProcess([.. Run, "--epochs", "1", "--model-dir", temp.Path, "--resume"]);
         Assert.Equal(2, finished.WaitForExit());

@@ -18,7 +18,7 @@ public class StepCostTests
     [Fact]
     public void Layer_flops_are_two_per_multiply_add()
     {
-        var flops = ModelSpec.Book.Shapes().Select(row => StepCost.LayerFlops(row.Layer, row.Input, row.Output)).ToArray();
+        var flops = ModelSpec.Book.Shapes().Select(row => row.Layer.Flops(row.Input, row.Output)).ToArray();
 
         Assert.Equal([451_584L, 0, 7_225_344, 0, 0, 627_200, 0, 2_000], flops);
     }
