@@ -1,5 +1,4 @@
 using System.Globalization;
-using FashionCnn.Plotting;
 using FashionCnn.Training;
 
 namespace FashionCnn.Page;

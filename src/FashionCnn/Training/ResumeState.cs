@@ -72,6 +72,12 @@ public static class ResumeFile
         }
         if (state is null || !state.IsComplete)
             throw new FashionCnnException($"{name}: the resume state is incomplete; train without --resume to start again.");
+        // A step count no run of that many epochs can reach (2^63 - 1 would overflow the optimizer's bias correction),
+        // and weights or optimizer slots that are not numbers, are the file's fault, not a run that diverges later.
+        if (step > (long)state.CompletedEpochs * int.MaxValue)
+            throw new FashionCnnException($"{name}: optimizer_step {step} is more steps than {state.CompletedEpochs} epoch(s) can take; the file is damaged.");
+        if (file.Tensors.FirstOrDefault(t => !t.Values.All(float.IsFinite)) is { } broken)
+            throw new FashionCnnException($"{name}: tensor {broken.Name} holds NaN or infinite values; a resume file holds a run that trained, so it is damaged.");
         var optimizer = file.Tensors.Where(t => t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
         var weights = file.Tensors.Where(t => !t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
         return new ResumePoint(state, weights, optimizer, step);

@@ -91,4 +91,31 @@ public class RoundThreeTests
         Assert.Single(result.Stderr.Trim().Split('\n'));
         Assert.Contains("claims-4096.jpg", result.Stderr);
     }
+
+    /// <summary>A resume file with an absurd step count or NaN weights is the file's fault: one line naming it, exit 2.</summary>
+    [Fact]
+    public void A_resume_file_with_an_absurd_step_or_nan_weights_is_one_line_exit_2_naming_it()
+    {
+        using var temp = new TempFolder();
+        string[] run = ["train", "--limit", "64", "--epochs", "1", "--device", "cpu", "--model-dir"];
+        var first = CliRunner.Run(TestPaths.RepositoryRoot, [.. run, temp.File("first")]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var saved = FashionCnn.Checkpoints.SafeTensors.Read(Path.Combine(temp.File("first"), ResumeFile.FileName));
+        var damaged = new Dictionary<string, (IEnumerable<FashionCnn.Checkpoints.NamedTensor> Tensors, Dictionary<string, string> Metadata)>
+        {
+            ["step"] = (saved.Tensors, new Dictionary<string, string>(saved.Metadata) { ["optimizer_step"] = long.MaxValue.ToString() }),
+            ["nan"] = (saved.Tensors.Select((t, i) => i == 0 ? t with { Values = t.Values.Select(_ => float.NaN).ToArray() } : t), new Dictionary<string, string>(saved.Metadata)),
+        };
+        foreach (var (name, (tensors, metadata)) in damaged)
+        {
+            Directory.CreateDirectory(temp.File(name));
+            using (var stream = File.Create(Path.Combine(temp.File(name), ResumeFile.FileName))) FashionCnn.Checkpoints.SafeTensors.Write(stream, tensors, metadata);
+
+            var resumed = CliRunner.Run(TestPaths.RepositoryRoot, ["train", "--limit", "64", "--epochs", "2", "--device", "cpu", "--resume", "--model-dir", temp.File(name)]);
+
+            Assert.True(resumed.ExitCode == 2, $"{name}: exit {resumed.ExitCode}: {resumed.Stderr}");
+            Assert.StartsWith($"fashioncnn: {ResumeFile.FileName}: ", resumed.Stderr);
+            Assert.Single(resumed.Stderr.Trim().Split('\n'));
+        }
+    }
 }
