@@ -27,6 +27,10 @@ public static class Explainer
     /// <summary>The picture shows at most this many images; the rest are in the report (and --json).</summary>
     public const int MaxDrawn = 50;
 
+    /// <summary>Whether a model takes 28×28 grey images (as (28, 28, 1), (28, 28) or (784,)), the only images explain draws so far.</summary>
+    public static bool TakesFashionMnistImages(ModelSpec spec) =>
+        spec.InputShape.ElementCount == LabeledImages.PixelsPerImage && (spec.InputShape.Rank != 3 || spec.InputShape[2] == 1);
+
     public static ExplanationReport Run(ExplainOptions options)
     {
         Check(options);
@@ -40,8 +44,10 @@ public static class Explainer
         var device = ComputeDevice.Prepare(options.Device, options.Threads);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
-        using var classifier = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
         string modelName = Path.GetFileName(options.ModelPath);
+        if (!TakesFashionMnistImages(net.Spec))
+            throw new FashionCnnException($"{modelName} takes {net.Spec.InputShape} input; explain draws its maps for 28×28 grey images only, as yet.");
+        using var classifier = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
         int? layer = LayerFor(net.Spec, options, modelName);
         var choice = ClassChoice.Parse(options.Class, model.ClassNames);
         var (inputs, mistakes) = ExplanationInputs.Gather(options, classifier);

@@ -65,6 +65,11 @@ public static class EvaluationSection
             page.Absent("Grad-CAM weighs a convolution's feature maps, and this model has no convolution layer, so its mistakes have no Grad-CAM maps.");
             return;
         }
+        if (!Explainer.TakesFashionMnistImages(spec))
+        {
+            page.Absent($"Grad-CAM maps are drawn for 28×28 grey images only, and this model takes {spec.InputShape}, so its mistakes have no Grad-CAM maps.");
+            return;
+        }
         var explanation = Explainer.Run(new ExplainOptions
         {
             ModelPath = model, Architecture = options.Architecture, Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,

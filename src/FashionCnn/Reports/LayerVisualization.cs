@@ -93,13 +93,17 @@ public static class LayerVisualization
         if (drawsMaps)
         {
             var splits = BookSplits.Load(options.Data);
+            Inference.ModelFit.Require(net.Spec.InputShape, model.ClassNames.Count, splits[options.Split], modelName);
             var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
             string className = model.ClassNames[label];
             string sample = $"{options.Split.Name()}[{options.Sample}]";
-            float[] pixels = bytes.Select(p => (float)p).ToArray();
+            // Drawn grey: an RGB sample shows its luma (drawing it in colour is not done yet).
+            var shape = splits.Shape;
+            float[] pixels = Enumerable.Range(0, shape.Height * shape.Width).Select(i => shape.Channels == 1 ? (float)bytes[i]
+                : (float)ImageResize.Luma(bytes[3 * i], bytes[3 * i + 1], bytes[3 * i + 2])).ToArray();
 
             ImageGrid.Save(Out("sample", $"sample-{options.Split.Name()}-{options.Sample}.png"), $"{sample}: {className}",
-                [new GridImage(pixels, LabeledImages.Height, LabeledImages.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
+                [new GridImage(pixels, shape.Height, shape.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
                 sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
             ImageGrid.Save(Out("feature maps", $"{FileNamePart.From(layer.Name)}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
@@ -202,7 +206,7 @@ public static class LayerVisualization
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var image = net.InputFromPixels(tensor(pixels, [1, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte));
+        var image = net.InputFromPixels(tensor(pixels, net.PixelShape(1), ScalarType.Byte));
         var maps = net.ForwardThrough(image, index)[0].contiguous();
         int channels = (int)maps.shape[0], h = (int)maps.shape[1], w = (int)maps.shape[2];
         float[] values = maps.data<float>().ToArray();
