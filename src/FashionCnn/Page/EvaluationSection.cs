@@ -1,6 +1,7 @@
 using System.Globalization;
 using FashionCnn.Data;
 using FashionCnn.Explanation;
+using FashionCnn.Inference;
 using FashionCnn.Model;
 using FashionCnn.Reports;
 
@@ -16,7 +17,39 @@ public static class EvaluationSection
     /// <summary>How many of the most confident mistakes get a Grad-CAM map.</summary>
     public const int Explained = 8;
 
-    public static void Write(HtmlPage page, string model, ModelSpec spec, BookSplits data, ReportOptions options, string scratch)
+    /// <summary>
+    /// Starts evaluating <paramref name="model"/> on val and then test on another thread, with the one classifier and
+    /// options <see cref="Write"/> gives <c>evaluate</c>, so that the other sections are drawn meanwhile.
+    /// </summary>
+    public static Evaluations Start(string model, BookSplits data, ReportOptions options)
+    {
+        var val = new TaskCompletionSource<EvaluationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var test = new TaskCompletionSource<EvaluationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task.Run(() =>
+        {
+            try
+            {
+                using var classifier = Classifier.Open(model, new ClassifierOptions { Architecture = options.Architecture, Device = options.Device, Threads = options.Threads });
+                val.SetResult(Evaluation.Run(classifier, data.Validation));
+                if (data.Parts.Test is { } images) test.SetResult(Evaluation.Run(classifier, images));
+                else test.SetCanceled();
+            }
+            catch (Exception e)
+            {
+                val.TrySetException(e);
+                test.TrySetException(e);
+            }
+        });
+        return new Evaluations(val.Task, test.Task);
+    }
+
+    /// <summary>The evaluations <see cref="Start"/> runs; reading one waits for it and throws what stopped it.</summary>
+    public sealed record Evaluations(Task<EvaluationResult> Val, Task<EvaluationResult> Test)
+    {
+        public EvaluationResult Of(DataSplit split) => (split == DataSplit.Val ? Val : Test).GetAwaiter().GetResult();
+    }
+
+    public static void Write(HtmlPage page, string model, ModelSpec spec, BookSplits data, ReportOptions options, string scratch, Evaluations evaluations)
     {
         page.Section("evaluation", "4. Evaluation");
         foreach (var split in new[] { DataSplit.Val, DataSplit.Test })
@@ -30,7 +63,7 @@ public static class EvaluationSection
             {
                 ModelPath = model, Architecture = options.Architecture, Split = split, OutDir = scratch,
                 Data = options.Data, Device = options.Device, Threads = options.Threads,
-            });
+            }, () => evaluations.Of(split));
             Split(page, report, spec, model, options, scratch);
         }
     }

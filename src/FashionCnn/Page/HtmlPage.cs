@@ -77,6 +77,18 @@ public sealed class HtmlPage
                      + $"<figcaption>{Text(caption)}</figcaption>\n</figure>\n");
     }
 
+    /// <summary>
+    /// Appends the sections of <paramref name="part"/>, a page written apart (and perhaps earlier) whose sections come
+    /// after this page's, contents entries included: the page reads as if they had been written here.
+    /// </summary>
+    public void Append(HtmlPage part)
+    {
+        EndSection();
+        part.EndSection();
+        _sections.AddRange(part._sections);
+        _body.Append(part._body);
+    }
+
     /// <summary>The whole document: head with the inline style, the title, the contents, the sections.</summary>
     public string ToHtml()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
@@ -22,8 +23,21 @@ public static class RunReport
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
         using var sharedData = BookSplits.ShareLoads();
-        var data = BookSplits.Load(options.Data);
-        var (spec, format) = sources.Model is { } model ? Describe(model, options.Architecture) : (null, null);
+        // The data are read and checked while libtorch starts and the model loads: each takes about half a second on one core.
+        var loading = Task.Run(() => BookSplits.Load(options.Data));
+        ExceptionDispatchInfo? modelFailure = null;
+        (ModelSpec? spec, string? format) = (null, null);
+        try
+        {
+            if (sources.Model is { } model) (spec, format) = Describe(model, options.Architecture);
+        }
+        catch (Exception e)
+        {
+            modelFailure = ExceptionDispatchInfo.Capture(e);
+        }
+        // A data set that cannot be read is reported first, as when the two were loaded one after the other.
+        var data = loading.GetAwaiter().GetResult();
+        modelFailure?.Throw();
 
         string title = sources.Model is { } m ? $"{Path.GetFileName(m)} — fashioncnn report" : $"{Path.GetFileName(sources.Folder)} — fashioncnn report";
         var page = new HtmlPage(title);
@@ -33,11 +47,16 @@ public static class RunReport
             RunSection.Write(page, sources, data, format, options.Failure);
             if (sources.Model is { } path && spec is not null)
             {
+                // Evaluating val and test, the longest part, runs on its own thread while sections 2, 3 and 5 are drawn.
+                var evaluations = EvaluationSection.Start(path, data, options);
                 string name = Path.GetFileName(path);
                 ModelSection.Write(page, spec, name, scratch);
                 TrainingSection.Write(page, sources, scratch);
-                EvaluationSection.Write(page, path, spec, data, options, scratch);
-                InsideSection.Write(page, path, spec, data.ClassNames[data[DataSplit.TrainInput].Labels[0]], options, scratch);
+                // Section 5 is drawn while val and test are still being evaluated, and placed after section 4.
+                var inside = new HtmlPage(title);
+                InsideSection.Write(inside, path, spec, data.ClassNames[data[DataSplit.TrainInput].Labels[0]], options, scratch);
+               EvaluationSection.Write(page, path, spec, data, options, scratch, evaluations);
+                page.Append(inside);
             }
             else
                 NoCheckpoint(page, sources, scratch);

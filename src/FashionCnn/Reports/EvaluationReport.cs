@@ -58,7 +58,11 @@ public sealed record EvaluationReport(
     /// <summary>How many wrong predictions the misclassified grid shows, the most confident first.</summary>
     private const int MisclassifiedShown = 32;
 
-    public static EvaluationReport Create(EvaluateOptions options)
+    /// <param name="evaluated">
+    /// The split's evaluation when the caller has already run it with the same model and options (the report computes
+    /// val and test while it draws other sections); null to run it here.
+    /// </param>
+    public static EvaluationReport Create(EvaluateOptions options, Func<EvaluationResult>? evaluated = null)
     {
         if (options.BatchSize is < 1 or > Evaluation.MaxBatchSize)
             throw new FashionCnnException($"--batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.BatchSize}).");
@@ -81,7 +85,7 @@ public sealed record EvaluationReport(
         });
         var images = BookSplits.Load(options.Data)[options.Split];
 
-        var result = Evaluation.Run(model, images, options.BatchSize);
+        var result = evaluated?.Invoke() ?? Evaluation.Run(model, images, options.BatchSize);
         var predictions = result.Predictions;
         var matrix = new ConfusionMatrix(predictions.Labels, predictions.Predicted, model.ClassNames);
 
