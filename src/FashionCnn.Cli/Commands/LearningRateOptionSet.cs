@@ -110,6 +110,10 @@ internal sealed class LearningRateOptionSet
         return optimizer with { LearningRate = null, Schedule = schedule.Validated(source) };
     }
 
+    /// <summary>The schedule file --lr-schedule names, when it names one rather than a schedule.</summary>
+    public string? ScheduleFile(ParseResult parsed) =>
+        parsed.GetValue(_schedule) is { } name && !LearningRateSchedule.Names.Contains(name) ? name : null;
+
     /// <summary>ReduceLROnPlateau's settings when --reduce-lr-on-plateau is given; its arguments without it are an error.</summary>
     public PlateauSettings? Plateau(ParseResult parsed)
     {

@@ -119,6 +119,7 @@ internal static class TrainCommand
                 Nesterov = parsed.GetValue(_nesterov),
                 Rho = parsed.GetValue(_rho),
             }),
+            ScheduleFile = _learningRates.ScheduleFile(parsed),
             ReduceLROnPlateau = _learningRates.Plateau(parsed),
             Patience = parsed.GetValue(_patience),
             Seed = parsed.GetValue(_seed),
