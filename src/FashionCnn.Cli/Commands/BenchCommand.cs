@@ -22,10 +22,15 @@ internal static class BenchCommand
             "torchsharp", "torchsharp", "onnxruntime");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
+        var baseline = new Option<bool>("--baseline")
+        {
+            Description = $"Also train the same network written the way a TorchSharp user would (nn.Sequential, torch.optim.Adam, nn.CrossEntropyLoss, float32) on the same batches, "
+                + $"alternating windows of --steps steps with the tool's step for {defaults.BaselineRounds} rounds, and print both rates (medians) and their ratio.",
+        };
         var data = new DataOptionSet();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, json,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, baseline, json,
         };
         data.AddTo(command);
         command.SetAction(parsed =>
@@ -42,6 +47,7 @@ internal static class BenchCommand
                 Data = data.Read(parsed),
                 Profile = parsed.GetValue(profile),
                 Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
+                Baseline = parsed.GetValue(baseline),
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(r) : ToText(r));
             return ExitCodes.Success;
@@ -67,6 +73,14 @@ internal static class BenchCommand
             text.AppendLine($"  torchsharp    {engines.TorchSharpSamplesPerSecond,8:F0} samples/s");
             text.AppendLine($"  onnxruntime   {engines.OnnxRuntimeSamplesPerSecond,8:F0} samples/s   {engines.OnnxRuntimeSpeedup:F2}× TorchSharp's");
             text.Append($"  onnx export   {engines.ExportMilliseconds,8:F0} ms, {engines.OnnxBytes / 1024.0:F0} kB");
+        }
+        if (r.Baseline is { } b)
+        {
+            text.AppendLine().AppendLine($"against idiomatic TorchSharp (nn.Sequential, torch.optim.Adam, float32; {b.BaselineParameters:N0} parameters), the same batches,");
+            text.AppendLine($"median of {b.Rounds} alternating rounds of {b.StepsPerRound} steps each:");
+            text.AppendLine($"  fashioncnn    {b.SamplesPerSecond,8:F0} samples/s");
+            text.AppendLine($"  torchsharp    {b.BaselineSamplesPerSecond,8:F0} samples/s");
+            text.Append($"  ratio         {b.Speedup,8:F2}× the idiomatic TorchSharp step's rate");
         }
         if (r.Profile is { } profile)
         {
@@ -113,6 +127,15 @@ internal static class BenchCommand
             onnx_export_ms = Math.Round(e.ExportMilliseconds, 1),
             onnx_bytes = e.OnnxBytes,
             rounds = e.Rounds,
+        },
+        baseline = r.Baseline is not { } b ? null : new
+        {
+            parameters = b.BaselineParameters,
+            train_samples_per_s = Math.Round(b.SamplesPerSecond, 1),
+            baseline_train_samples_per_s = Math.Round(b.BaselineSamplesPerSecond, 1),
+            ratio = Math.Round(b.Speedup, 3),
+            rounds = b.Rounds,
+            steps_per_round = b.StepsPerRound,
         },
     });
 }

@@ -45,7 +45,12 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         double perStep = steps > 0 ? record.Seconds / steps : 0;
         string line = $"{Bar(steps, steps)} - {Seconds(record.Seconds)} {PerStep(perStep)} - loss: {record.Loss:F4} - accuracy: {record.Accuracy:F4}"
                       + $" - val_loss: {record.ValLoss:F4} - val_accuracy: {record.ValAccuracy:F4}";
+        // Keras' Progbar writes a value of 1e-3 or less in scientific notation, as a small learning rate is.
+        if (record.LearningRate is double rate)
+            line += Math.Abs(rate) > 1e-3 ? $" - learning_rate: {rate:F4}" : $" - learning_rate: {rate.ToString("0.0000e+00", System.Globalization.CultureInfo.InvariantCulture)}";
         output.WriteLine(interactive ? $"\r{line}\u001b[K" : line);
+        if (outcome.ReducedLearningRate is double reduced)
+            output.WriteLine($"Epoch {record.Epoch}: ReduceLROnPlateau reducing learning rate to {reduced.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
         if (outcome.CheckpointSaved) output.WriteLine($"  val_loss improved to {record.ValLoss:F5}: checkpoint saved");
         if (outcome.StopsEarly) output.WriteLine($"Epoch {record.Epoch}: early stopping (val_loss did not improve for {outcome.Patience} epochs)");
     }

@@ -43,7 +43,7 @@ internal static class TrainCommand
 
         private readonly Option<double?> _learningRate = new Option<double?>("--learning-rate")
         {
-            Description = "The optimizer's learning rate; default: Keras' (0.01 for sgd, 0.001 for the others).",
+            Description = "The optimizer's learning rate (the initial one under an exponential or cosine --lr-schedule); default: Keras' (0.01 for sgd, 0.001 for the others).",
             HelpName = "RATE",
         }.PositiveIfGiven();
 
@@ -74,6 +74,8 @@ internal static class TrainCommand
 
         private readonly DataOptionSet _data = new();
 
+        private readonly LearningRateOptionSet _learningRates = new();
+
         private readonly Option<string> _modelDir = new("--model-dir")
         {
             Description = "Folder for the checkpoint, history and plots (created when missing).",
@@ -99,7 +101,7 @@ internal static class TrainCommand
         /// <summary>Every option, in the order help lists them.</summary>
         public IEnumerable<Option> All =>
         [
-            _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, _patience, _seed,
+            _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, .. _learningRates.All, _patience, _seed,
             _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, _overwrite, NoReport, .. _data.All,
         ];
 
@@ -109,14 +111,16 @@ internal static class TrainCommand
             InitFrom = parsed.GetValue(_initFrom),
             Epochs = parsed.GetValue(_epochs),
             BatchSize = parsed.GetValue(_batchSize),
-            Optimizer = new OptimizerSettings
+            Optimizer = _learningRates.WithSchedule(parsed, new OptimizerSettings
             {
                 Kind = OptimizerSettings.Parse(parsed.GetValue(_optimizer)!),
                 LearningRate = parsed.GetValue(_learningRate),
                 Momentum = parsed.GetValue(_momentum),
                 Nesterov = parsed.GetValue(_nesterov),
                 Rho = parsed.GetValue(_rho),
-            },
+            }),
+            ScheduleFile = _learningRates.ScheduleFile(parsed),
+            ReduceLROnPlateau = _learningRates.Plateau(parsed),
             Patience = parsed.GetValue(_patience),
             Seed = parsed.GetValue(_seed),
             Device = parsed.GetValue(_device)!,

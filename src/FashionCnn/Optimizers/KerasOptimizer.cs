@@ -29,11 +29,28 @@ public abstract class KerasOptimizer : IDisposable
     /// <summary>Updates made so far (Keras' <c>optimizer.iterations</c>).</summary>
     public long Step { get; private set; }
 
-    protected double LearningRate => Settings.EffectiveLearningRate;
+    /// <summary>The rate of the update being applied, fixed by <see cref="Update"/> before it calls <see cref="Apply"/>.</summary>
+    protected double LearningRate { get; private set; }
+
+    private double _constantRate;
+
+    /// <summary>
+    /// Keras' <c>optimizer.learning_rate</c>: the rate the next update will use. A schedule's at <see cref="Step"/> (Keras calls
+    /// the schedule with <c>iterations</c> before incrementing it), else the constant rate, which <see cref="SetLearningRate"/> changes.
+    /// </summary>
+    public double CurrentLearningRate => Settings.Schedule?.At(Step) ?? _constantRate;
+
+    /// <summary>Sets the constant rate (what ReduceLROnPlateau does); an optimizer with a schedule has none to set, as in Keras.</summary>
+    public void SetLearningRate(double rate)
+    {
+        if (Settings.Schedule is not null) throw new InvalidOperationException("An optimizer with a learning-rate schedule has no rate to set.");
+        _constantRate = rate;
+    }
 
     protected KerasOptimizer(IEnumerable<Parameter> parameters, OptimizerSettings settings)
     {
         Settings = settings;
+        _constantRate = settings.EffectiveLearningRate;
         _parameters = parameters.ToArray();
         using (no_grad())
         {
@@ -78,6 +95,7 @@ public abstract class KerasOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        LearningRate = CurrentLearningRate;
         Step++;
         Apply(Step);
     }
@@ -89,8 +107,11 @@ public abstract class KerasOptimizer : IDisposable
     public IReadOnlyList<NamedTensor> State() =>
         _slots.Select(s => NamedTensor.From($"optimizer.{s.Name}", s.Value)).ToList();
 
-    /// <summary>Puts back what <see cref="State"/> saved; every slot must be there, with the model's length.</summary>
-    public void Restore(IReadOnlyList<NamedTensor> state, long step, string source)
+    /// <summary>
+    /// Puts back what <see cref="State"/> saved; every slot must be there, with the model's length. A schedule continues from
+    /// <paramref name="step"/>; <paramref name="learningRate"/> is the constant rate as it was (null: the settings' rate).
+    /// </summary>
+    public void Restore(IReadOnlyList<NamedTensor> state, long step, double? learningRate, string source)
     {
         using var _ = no_grad();
         foreach (var (name, slot) in _slots)
@@ -103,6 +124,7 @@ public abstract class KerasOptimizer : IDisposable
             slot.copy_(host);
         }
         Step = step;
+        if (Settings.Schedule is null) _constantRate = learningRate ?? Settings.EffectiveLearningRate;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FashionCnn.Optimizers;
 
@@ -27,9 +28,13 @@ public sealed record OptimizerSettings
     /// <summary>RMSprop's decay of the squared-gradient average (Keras default 0.9).</summary>
     public double Rho { get; init; } = 0.9;
 
+    /// <summary>A Keras learning-rate schedule that sets the rate of every step; null for a constant rate (which ReduceLROnPlateau may lower).</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
     public const double Epsilon = 1e-7;
 
-    public double EffectiveLearningRate => LearningRate ?? DefaultLearningRate(Kind);
+    /// <summary>The rate of the first step: the schedule's at step 0, else the given or default rate.</summary>
+    public double EffectiveLearningRate => Schedule?.At(0) ?? LearningRate ?? DefaultLearningRate(Kind);
 
     public static double DefaultLearningRate(OptimizerKind kind) => kind == OptimizerKind.Sgd ? 0.01 : 0.001;
 
@@ -50,6 +55,8 @@ public sealed record OptimizerSettings
     {
         if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
             throw new FashionCnnException($"--learning-rate must be a positive number (got {lr}).");
+        if (LearningRate is not null && Schedule is not null)
+            throw new FashionCnnException("a learning rate and a learning-rate schedule together: the schedule sets the rate of every step.");
         if (Kind != OptimizerKind.Sgd && (Momentum != 0 || Nesterov))
             throw new FashionCnnException($"--momentum and --nesterov are options of --optimizer sgd, not {Name}.");
         if (!(Momentum >= 0 && Momentum < 1))
@@ -66,21 +73,30 @@ public sealed record OptimizerSettings
     /// <summary>One line for the user: "adam (learning rate 0.001)".</summary>
     public string Describe() => Kind switch
     {
-        OptimizerKind.Sgd when Momentum > 0 => $"sgd (learning rate {Format(EffectiveLearningRate)}, momentum {Format(Momentum)}{(Nesterov ? ", nesterov" : "")})",
-        OptimizerKind.Rmsprop => $"rmsprop (learning rate {Format(EffectiveLearningRate)}, rho {Format(Rho)})",
-        _ => $"{Name} (learning rate {Format(EffectiveLearningRate)})",
+        OptimizerKind.Sgd when Momentum > 0 => $"sgd (learning rate {RateText}, momentum {Format(Momentum)}{(Nesterov ? ", nesterov" : "")})",
+        OptimizerKind.Rmsprop => $"rmsprop (learning rate {RateText}, rho {Format(Rho)})",
+        _ => $"{Name} (learning rate {RateText})",
     };
 
-    /// <summary>As recorded in checkpoints and run.json, every hyperparameter explicit.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new
+    private string RateText => Schedule?.Describe() ?? Format(EffectiveLearningRate);
+
+    /// <summary>As recorded in checkpoints and run.json, every hyperparameter explicit; a schedule as Keras serialises it, under learning_rate_schedule.</summary>
+    public string ToJson()
     {
-        name = Name,
-        learning_rate = EffectiveLearningRate,
-        momentum = Momentum,
-        nesterov = Nesterov,
-        rho = Rho,
-        epsilon = Epsilon,
-    });
+        var json = new JsonObject
+        {
+            ["name"] = Name,
+            ["learning_rate"] = EffectiveLearningRate,
+            ["momentum"] = Momentum,
+            ["nesterov"] = Nesterov,
+            ["rho"] = Rho,
+            ["epsilon"] = Epsilon,
+        };
+        if (Schedule is not null) json[ScheduleKey] = Schedule.ToKerasJson();
+        return json.ToJsonString();
+    }
+
+    private const string ScheduleKey = "learning_rate_schedule";
 
     /// <summary>What <see cref="Describe"/> says of settings that <see cref="ToJson"/> wrote; the text itself when it is not such JSON.</summary>
     public static string DescribeJson(string json)
@@ -96,6 +112,8 @@ public sealed record OptimizerSettings
                 Momentum = root.GetProperty("momentum").GetDouble(),
                 Nesterov = root.GetProperty("nesterov").GetBoolean(),
                 Rho = root.GetProperty("rho").GetDouble(),
+                Schedule = root.TryGetProperty(ScheduleKey, out var schedule)
+                    ? LearningRateSchedule.FromKerasJson(JsonNode.Parse(schedule.GetRawText()), ScheduleKey) : null,
             }.Describe();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FashionCnnException)

@@ -42,6 +42,12 @@ public sealed record BenchmarkOptions
 
     /// <summary>Timed evaluation passes per engine in the side-by-side comparison, alternating, after one untimed pass each.</summary>
     public int EngineRounds { get; init; } = 3;
+
+    /// <summary>Also time the same network written the way a TorchSharp user would (<see cref="TorchSharpBaseline"/>) against the tool's step.</summary>
+    public bool Baseline { get; init; }
+
+    /// <summary>Rounds of the baseline comparison, each a window of <see cref="Steps"/> steps of the tool's step and then of the baseline's.</summary>
+    public int BaselineRounds { get; init; } = 3;
 }
 
 /// <summary>
@@ -52,7 +58,7 @@ public sealed record BenchmarkResult(
     double TrainSamplesPerSecond, double MillisecondsPerStep, double EvalSamplesPerSecond, double FirstStepMilliseconds,
     double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps, string Model, long Parameters,
     string Precision, double StepGflop, double AchievedGflops, PeakRate MatmulPeak, IReadOnlyList<PeakRate> Convolutions,
-    IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null)
+    IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null, BaselineComparison? Baseline = null)
 {
     /// <summary>The step's achieved rate as a share of the matrix-product peak of its compute dtype: comparable across machines.</summary>
     public double Efficiency => AchievedGflops / MatmulPeak.Gflops;
@@ -70,6 +76,7 @@ public static class Benchmark
         if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1 || options.ProfileSteps < 1)
             throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.EngineRounds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineRounds, 1);
         var trainingOptions = new TrainingOptions
         {
             BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
@@ -97,7 +104,8 @@ public static class Benchmark
             double firstStep = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
             if (options.WarmupSteps > 1)
                 trainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: options.WarmupSteps - 1);
-            var (trainSeconds, done) = TimeSteps(trainer, train, options);
+            var (trainSeconds, done) = TimeSteps(train, options,
+                (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps));
 
             using var classifier = TorchSharpClassifier.Borrowing(net, summary.ClassNames, device.Device);
             Evaluation.Run(classifier, validation, options.EvalBatchSize); // warm-up: first use of the inference path
@@ -110,26 +118,39 @@ public static class Benchmark
             var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
             var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps) : null;
             var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, validation, summary.ClassNames, device, options) : null;
+            // The tool's memory, read before the baseline's network and optimizer state add to it.
+            double peakMegabytes = ResidentMemory.PeakMegabytes();
+            var baseline = options.Baseline ? BaselineComparison.Measure(trainer, train, options, trainingOptions, model.Spec) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
-                ResidentMemory.PeakMegabytes(), device.Description, torch.get_num_threads(), options.BatchSize, done,
+                peakMegabytes, device.Description, torch.get_num_threads(), options.BatchSize, done,
                 model.Description, model.Spec.ParameterCount, options.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
                 MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Precision, device.Device),
-                profile, engines);
+                profile, engines, baseline);
         }
     }
 
-    /// <summary>The timed window: whole epochs of the training set as needed (1,500 steps each at batch 32).</summary>
-    private static (double Seconds, int Steps) TimeSteps(Trainer trainer, DeviceDataset train, BenchmarkOptions options)
+    /// <summary>
+    /// The timed window: <paramref name="trainSteps"/> (epoch, steps) over epochs 2, 3, … as needed (1,500 steps each at batch
+    /// 32), the epochs after the warm-up's, so every window trains on the same batches.
+    /// </summary>
+    internal static (double Seconds, int Steps) TimeSteps(DeviceDataset train, BenchmarkOptions options, Action<int, int> trainSteps)
     {
         var clock = Stopwatch.StartNew();
         int done = 0;
         for (int epoch = 2; done < options.Steps; epoch++)
         {
             int steps = Math.Min(options.Steps - done, (train.Count + options.BatchSize - 1) / options.BatchSize);
-            trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps);
+            trainSteps(epoch, steps);
             done += steps;
         }
+        MachinePeak.Synchronize(train.Images.device);
         return (clock.Elapsed.TotalSeconds, done);
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -38,12 +38,6 @@ public sealed record EngineComparison(
         SamplesPerSecond(torchSharp);
         SamplesPerSecond(onnxRuntime);
         var rounds = Enumerable.Range(0, options.EngineRounds).Select(_ => (SamplesPerSecond(torchSharp), SamplesPerSecond(onnxRuntime))).ToList();
-        return new EngineComparison(Median(rounds.Select(r => r.Item1)), Median(rounds.Select(r => r.Item2)), exportMilliseconds, onnx.Length, rounds.Count);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return new EngineComparison(Benchmark.Median(rounds.Select(r => r.Item1)), Benchmark.Median(rounds.Select(r => r.Item2)), exportMilliseconds, onnx.Length, rounds.Count);
     }
 }

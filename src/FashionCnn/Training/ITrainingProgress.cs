@@ -23,8 +23,11 @@ public sealed record RunDescription(string DataDirectory, string Device, int Thr
 /// <summary>Running metrics of the epoch so far (0-based epoch, 1-based step).</summary>
 public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double Accuracy, TimeSpan Elapsed);
 
-/// <summary>What the callbacks did at the end of an epoch; <paramref name="StopsEarly"/> only when it ends the run before its last epoch.</summary>
-public sealed record EpochOutcome(bool Improved, bool CheckpointSaved, bool StopsEarly, int Patience);
+/// <summary>
+/// What the callbacks did at the end of an epoch; <paramref name="StopsEarly"/> only when it ends the run before its last epoch;
+/// <paramref name="ReducedLearningRate"/> the rate ReduceLROnPlateau lowered the optimizer's to, when it did.
+/// </summary>
+public sealed record EpochOutcome(bool Improved, bool CheckpointSaved, bool StopsEarly, int Patience, double? ReducedLearningRate = null);
 
 /// <summary>Discards every report.</summary>
 public sealed class NoProgress : ITrainingProgress

@@ -13,10 +13,14 @@ namespace FashionCnn.Training;
 /// </summary>
 public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string DataSha256, string Architecture, string Optimizer, string? Precision = null)
 {
+    /// <summary>ReduceLROnPlateau's settings in words; null for a run without it.</summary>
+    public string? Plateau { get; init; }
+
     /// <summary>How the run that recorded <paramref name="saved"/> differs from <paramref name="now"/>, in words; null when it is the same run.</summary>
     public static string? Difference(RunIdentity saved, RunIdentity now) =>
         saved.Architecture != now.Architecture ? "that run trained another architecture"
         : saved.Optimizer != now.Optimizer ? $"that run used {OptimizerSettings.DescribeJson(saved.Optimizer)}"
+        : saved.Plateau != now.Plateau ? $"that run used {saved.Plateau ?? "no --reduce-lr-on-plateau"}"
         : saved.Precision != now.Precision ? $"that run used --precision {saved.Precision}"
         : saved.Seed != now.Seed ? $"that run used --seed {saved.Seed}"
         : saved.BatchSize != now.BatchSize ? $"that run used --batch-size {saved.BatchSize}"
@@ -30,6 +34,9 @@ public sealed record ResumeState(
     int CompletedEpochs, double BestValLoss, int BestEpoch, int Wait, double CheckpointBestValLoss,
     IReadOnlyList<EpochRecord> History, RunIdentity Identity)
 {
+    /// <summary>ReduceLROnPlateau's state after the last completed epoch; null for a run without it.</summary>
+    public PlateauState? Plateau { get; init; }
+
     /// <summary>Whether every field a resume needs is present and consistent (a file edited by hand may lack some).</summary>
     public bool IsComplete =>
         History is not null && Identity is not null && Identity.DataSha256 is not null && Identity.Architecture is not null
@@ -38,7 +45,11 @@ public sealed record ResumeState(
 }
 
 /// <summary>What a resume file holds besides the state: the weights and the optimizer's slots.</summary>
-public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> Weights, IReadOnlyList<NamedTensor> OptimizerState, long Step);
+public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> Weights, IReadOnlyList<NamedTensor> OptimizerState, long Step)
+{
+    /// <summary>The optimizer's constant learning rate as the run left it (ReduceLROnPlateau may have lowered it); null in older files.</summary>
+    public double? LearningRate { get; init; }
+}
 
 /// <summary>
 /// <c>last-epoch.safetensors</c>: written atomically after every epoch, it holds the weights, the optimizer's
@@ -48,7 +59,7 @@ public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> W
 public static class ResumeFile
 {
     public const string FileName = "last-epoch.safetensors";
-    private const string StateKey = "resume_state", StepKey = "optimizer_step", FormatValue = Checkpoint.ResumeFormatValue;
+    private const string StateKey = "resume_state", StepKey = "optimizer_step", RateKey = "optimizer_learning_rate", FormatValue = Checkpoint.ResumeFormatValue;
 
     public static void Save(string path, SequentialNet net, KerasOptimizer optimizer, ResumeState state)
     {
@@ -58,6 +69,7 @@ public static class ResumeFile
             [Checkpoint.FormatKey] = FormatValue,
             [Checkpoint.ModelConfigKey] = KerasModelConfig.ToJson(net.Spec),
             [StepKey] = optimizer.Step.ToString(CultureInfo.InvariantCulture),
+            [RateKey] = optimizer.CurrentLearningRate.ToString("R", CultureInfo.InvariantCulture),
             [StateKey] = JsonSerializer.Serialize(state),
         };
         AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
@@ -73,10 +85,12 @@ public static class ResumeFile
             throw new FashionCnnException($"{name}: not a resume file of this version of fashioncnn; train without --resume to start again.");
         ResumeState? state;
         long step;
+        double? rate = null;
         try
         {
             state = JsonSerializer.Deserialize<ResumeState>(file.Metadata.GetValueOrDefault(StateKey) ?? "null");
             step = long.Parse(file.Metadata.GetValueOrDefault(StepKey) ?? "", NumberStyles.None, CultureInfo.InvariantCulture);
+            if (file.Metadata.GetValueOrDefault(RateKey) is { } text) rate = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is JsonException or FormatException or OverflowException)
         {
@@ -92,6 +106,8 @@ public static class ResumeFile
             throw new FashionCnnException($"{name}: tensor {broken.Name} holds NaN or infinite values; a resume file holds a run that trained, so it is damaged.");
         var optimizer = file.Tensors.Where(t => t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
         var weights = file.Tensors.Where(t => !t.Name.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
-        return new ResumePoint(state, weights, optimizer, step);
+        if (rate is double r && !(r > 0 && double.IsFinite(r)))
+            throw new FashionCnnException($"{name}: optimizer_learning_rate {r} is not a positive number; the file is damaged.");
+        return new ResumePoint(state, weights, optimizer, step) { LearningRate = rate };
     }
 }

@@ -35,6 +35,12 @@ public sealed record TrainingOptions
     /// <summary>The optimizer and its hyperparameters; Adam as in the book's chapter 8 (Keras' compile() default is RMSprop).</summary>
     public OptimizerSettings Optimizer { get; init; } = new();
 
+    /// <summary>The Keras schedule JSON file <see cref="OptimizerSettings.Schedule"/> was read from, if it was: the run record names it.</summary>
+    public string? ScheduleFile { get; init; }
+
+    /// <summary>Keras' ReduceLROnPlateau on the optimizer's rate; null for none. Not with a schedule, which owns the rate.</summary>
+    public PlateauSettings? ReduceLROnPlateau { get; init; }
+
     /// <summary>Keras' dtype policy: float32, or mixed_bfloat16 (bfloat16 compute, float32 variables and loss).</summary>
     public Precision Precision { get; init; } = Precision.Float32;
 
@@ -76,6 +82,10 @@ public sealed record TrainingOptions
         Require(Limit is null or >= 1, $"--limit must be at least 1 (got {Limit}).");
         Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda (got {Device}).");
         Optimizer.Validated();
+        ReduceLROnPlateau?.Validated();
+        // Keras too: an optimizer built with a LearningRateSchedule has no settable rate for ReduceLROnPlateau to lower.
+        Require(ReduceLROnPlateau is null || Optimizer.Schedule is null,
+            "--reduce-lr-on-plateau and --lr-schedule together: the schedule sets every step's rate, so there is none to reduce (Keras refuses the pair too).");
         return this;
     }
 

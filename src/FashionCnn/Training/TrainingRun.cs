@@ -53,6 +53,7 @@ public sealed class TrainingRun : IDisposable
     private readonly History _history = new();
     private readonly EarlyStopping _earlyStopping;
     private readonly ModelCheckpoint _checkpoint;
+    private readonly ReduceLROnPlateau? _plateau;
     private readonly List<double> _residentMegabytes = [];
     private readonly List<long> _liveTensors = [];
     private DeviceDataset? _train;
@@ -147,6 +148,7 @@ public sealed class TrainingRun : IDisposable
             throw;
         }
         _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
+        _plateau = options.ReduceLROnPlateau is { } plateau ? new ReduceLROnPlateau(plateau) : null;
         _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1]), _data!.ClassNames));
     }
 
@@ -199,7 +201,11 @@ public sealed class TrainingRun : IDisposable
         int.TryParse(Get("seed"), NumberStyles.None, CultureInfo.InvariantCulture, out int seed);
         int.TryParse(Get("batch_size"), NumberStyles.None, CultureInfo.InvariantCulture, out int batchSize);
         int? limit = int.TryParse(Get("limit"), NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l : null;
-        return new RunIdentity(seed, batchSize, limit, Get("data_sha256"), Get(Checkpoint.ModelConfigKey), Get("optimizer"), Get("precision"));
+        string plateau = Get("reduce_lr_on_plateau");
+        return new RunIdentity(seed, batchSize, limit, Get("data_sha256"), Get(Checkpoint.ModelConfigKey), Get("optimizer"), Get("precision"))
+        {
+            Plateau = plateau.Length == 0 ? null : plateau,
+        };
     }
 
     private void ResumeIfAsked()
@@ -208,10 +214,12 @@ public sealed class TrainingRun : IDisposable
         var state = point.State;
         RequireSameRun(state);
         Checkpoint.LoadWeights(_net, point.Weights, ResumeFile.FileName);
-        _trainer.Optimizer.Restore(point.OptimizerState, point.Step, ResumeFile.FileName);
+        _trainer.Optimizer.Restore(point.OptimizerState, point.Step, point.LearningRate, ResumeFile.FileName);
         foreach (var record in state.History) _history.Add(record);
         _earlyStopping.Restore((state.BestValLoss, state.BestEpoch, state.Wait));
         _checkpoint.Restore(state.CheckpointBestValLoss);
+        if (_plateau is not null) _plateau.Restore(state.Plateau ?? throw new FashionCnnException(
+            $"--resume: {ResumeFile.FileName} holds no ReduceLROnPlateau state; give the same --reduce-lr-on-plateau options as before."));
         // Early stopping restores the best epoch's weights at the end: the best checkpoint holds them.
         if (_earlyStopping.Enabled && state.BestEpoch >= 0 && File.Exists(_files.Checkpoint))
             _bestWeights = SafeTensors.Read(_files.Checkpoint).Tensors.ToArray();
@@ -249,18 +257,25 @@ public sealed class TrainingRun : IDisposable
                 return;
             }
             var validated = Evaluation.Run(_classifier, _validation!);
-            var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds,
+                RecordsLearningRate ? _trainer.Optimizer.CurrentLearningRate : null);
             _history.Add(record);
             if (!double.IsFinite(record.ValLoss)) StopOnDivergence(epoch, step: null);
             RecordMemory();
 
+            double? reduced = _plateau?.OnEpochEnd(record, _trainer.Optimizer.CurrentLearningRate);
+            if (reduced is double rate) _trainer.Optimizer.SetLearningRate(rate);
+
             bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
             if (improved && _earlyStopping.Enabled) _bestWeights = Checkpoint.Weights(_net);
             bool saved = _checkpoint.OnEpochEnd(epoch, record.ValLoss);
-            progress.EpochCompleted(record, new EpochOutcome(improved, saved, _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience));
+            progress.EpochCompleted(record, new EpochOutcome(improved, saved, _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience, reduced));
             _history.Write(_files.HistoryJson, _files.HistoryCsv);
             ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer, new ResumeState(epoch + 1,
-                _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity));
+                _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity)
+            {
+                Plateau = _plateau?.State,
+            });
             if (_earlyStopping.ShouldStop) return;
             if (cancellation.IsCancellationRequested)
             {
@@ -330,8 +345,14 @@ public sealed class TrainingRun : IDisposable
         return result;
     }
 
+    /// <summary>Whether the history records the learning rate: only when something changes it, as Keras logs it only then.</summary>
+    private bool RecordsLearningRate => _options.Optimizer.Schedule is not null || _plateau is not null;
+
     private RunIdentity Identity => new(_options.Seed, _options.BatchSize, _options.Limit, _data!.TrainImagesSha256,
-        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Precision.Name());
+        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Precision.Name())
+    {
+        Plateau = _options.ReduceLROnPlateau?.Describe(),
+    };
 
     /// <summary>A resumed run must be the same run: same model, optimizer, seed, batch, limit and data, and epochs left to do.</summary>
     private void RequireSameRun(ResumeState state)
@@ -355,6 +376,7 @@ public sealed class TrainingRun : IDisposable
     [
         ("--architecture (or --init-from)", saved.Architecture == now.Architecture, () => ("another model", "the one given now")),
         ("--optimizer and its options", saved.Optimizer == now.Optimizer, () => (OptimizerSettings.DescribeJson(saved.Optimizer), _options.Optimizer.Describe())),
+        ("--reduce-lr-on-plateau and its options", saved.Plateau == now.Plateau, () => (saved.Plateau ?? "no --reduce-lr-on-plateau", now.Plateau ?? "none")),
         ("--precision", saved.Precision == now.Precision, () => ($"--precision {saved.Precision}", $"--precision {now.Precision}")),
         ("--seed", saved.Seed == now.Seed, () => ($"--seed {saved.Seed}", $"--seed {now.Seed}")),
         ("--batch-size", saved.BatchSize == now.BatchSize, () => ($"--batch-size {saved.BatchSize}", $"--batch-size {now.BatchSize}")),
@@ -369,6 +391,7 @@ public sealed class TrainingRun : IDisposable
         ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["optimizer"] = _options.Optimizer.ToJson(),
+        ["reduce_lr_on_plateau"] = _options.ReduceLROnPlateau?.Describe() ?? "",
         ["learning_rate"] = _options.Optimizer.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["limit"] = _options.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
         ["precision"] = _options.Precision.Name(),
@@ -386,6 +409,11 @@ public sealed class TrainingRun : IDisposable
             {
                 architecture = _model.Description, init_from = options.InitFrom, epochs = options.Epochs, batch_size = options.BatchSize,
                 optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
+                lr_schedule_file = options.ScheduleFile,
+                reduce_lr_on_plateau = options.ReduceLROnPlateau is { } p ? new
+                {
+                    monitor = p.Monitor, factor = p.Factor, patience = p.Patience, mode = p.Mode, min_delta = p.MinDelta, cooldown = p.Cooldown, min_lr = p.MinLr,
+                } : null,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace FashionCnn.Tests.EndToEnd;
 
@@ -19,6 +21,40 @@ public class BenchCommandTests
         Assert.StartsWith("cpu", json.GetProperty("device").GetString());
         // samples/s and ms/step describe the same window.
         Assert.Equal(16 * 1000 / json.GetProperty("ms_per_step").GetDouble(), json.GetProperty("train_samples_per_s").GetDouble(), 0.02 * json.GetProperty("train_samples_per_s").GetDouble());
+    }
+
+    [Fact]
+    public void Bench_baseline_prints_both_training_rates_and_their_ratio()
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "bench", "--baseline", "--steps", "5", "--batch-size", "16", "--threads", "1", "--device", "cpu");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        double Rate(string name) => double.Parse(
+            Regex.Match(result.Stdout, $@"^  {name} +(\d+) samples/s", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(result.Stdout),
+            CultureInfo.InvariantCulture);
+        double tool = Rate("fashioncnn"), baseline = Rate("torchsharp");
+        var ratio = Regex.Match(result.Stdout, @"^  ratio +(\d+\.\d\d)× the idiomatic TorchSharp", RegexOptions.Multiline);
+        Assert.True(ratio.Success, result.Stdout);
+        Assert.Contains("333,526 parameters", result.Stdout[result.Stdout.IndexOf("idiomatic TorchSharp", StringComparison.Ordinal)..]);
+        Assert.Contains("median of 3 alternating rounds of 5 steps", result.Stdout);
+        Assert.True(tool > 0 && baseline > 0, result.Stdout);
+        // The printed rates are rounded to whole samples/s, the ratio to hundredths.
+        Assert.Equal(tool / baseline, double.Parse(ratio.Groups[1].Value, CultureInfo.InvariantCulture), 0.005 + tool / baseline * (1 / tool + 1 / baseline));
+    }
+
+    [Fact]
+    public void Bench_baseline_json_gives_both_rates_and_their_ratio()
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "bench", "--baseline", "--steps", "4", "--batch-size", "16", "--threads", "1", "--device", "cpu", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var baseline = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("baseline");
+        double tool = baseline.GetProperty("train_samples_per_s").GetDouble(), torchSharp = baseline.GetProperty("baseline_train_samples_per_s").GetDouble();
+        Assert.True(tool > 0 && torchSharp > 0, result.Stdout);
+        Assert.Equal(tool / torchSharp, baseline.GetProperty("ratio").GetDouble(), 0.002 * tool / torchSharp);
+        Assert.Equal(333_526, baseline.GetProperty("parameters").GetInt64());
+        Assert.Equal(4, baseline.GetProperty("steps_per_round").GetInt32());
+        Assert.Equal(3, baseline.GetProperty("rounds").GetInt32());
     }
 
     [Theory]

@@ -138,7 +138,7 @@ public class OptimizerTests
         var second = Make();
         using var resumed = KerasOptimizer.Create(settings, [second]);
         using (no_grad()) second.copy_(first);
-        resumed.Restore(state, original.Step, "test");
+        resumed.Restore(state, original.Step, null, "test");
 
         foreach (var p in new[] { first, second })
             using (no_grad()) p.grad!.copy_(tensor(new float[] { 0.5f, 0.5f, -0.5f }));
