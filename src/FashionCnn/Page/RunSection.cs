@@ -153,6 +153,8 @@ public static class RunSection
         yield return ("command line", CommandLine(options), null);
         yield return ("architecture", options["architecture"]?.ToString() ?? "", null);
         yield return ("optimizer", options["optimizer"] is { } optimizer ? OptimizerSettings.DescribeJson(optimizer.ToJsonString()) : "", null);
+        if (options["reduce_lr_on_plateau"] is JsonObject plateau)
+            yield return ("learning rate", $"ReduceLROnPlateau ({string.Join(", ", plateau.Select(p => $"{p.Key} {Number(p.Value)}"))})", null);
         yield return ("seed", options["seed"]?.ToString() ?? "", null);
         yield return ("precision", options["precision"]?.ToString() ?? "", null);
         yield return ("device", run["device"]?.ToString() ?? "", null);

@@ -84,8 +84,8 @@ public class LearningRateCommandTests
         // min_delta 100: only the first epoch improves; patience 2 reduces at the end of epoch 3 (0.001 → 0.0005), which a
         // fresh callback after the resume would not (its first epoch would be an improvement).
         using var temp = new TempFolder();
-        string[] plateau = ["--reduce-lr-on-plateau", "--plateau-factor", "0.5", "--plateau-patience", "2", "--plateau-min-delta", "100", "--no-report"];
-        var first = Train(temp.Path, 2, plateau);
+        string[] plateau = ["--reduce-lr-on-plateau", "--plateau-factor", "0.5", "--plateau-patience", "2", "--plateau-min-delta", "100"];
+        var first = Train(temp.Path, 2, [.. plateau, "--no-report"]);
         var resumed = Train(temp.Path, 4, [.. plateau, "--resume"]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -93,6 +93,8 @@ public class LearningRateCommandTests
         AssertRates([0.001, 0.001, 0.001, 0.0005], HistoryRates(temp.Path));
         Assert.Contains("Epoch 3: ReduceLROnPlateau reducing learning rate to 0.0005.", resumed.Stdout);
         Assert.Contains("--learning-rate 0.001 --reduce-lr-on-plateau --plateau-factor 0.5 --plateau-patience 2 --plateau-min-delta 100 --patience 0", CommandLine(temp.Path));
+        Assert.Contains("ReduceLROnPlateau (monitor val_loss, factor 0.5, patience 2, mode auto, min_delta 100, cooldown 0, min_lr 0)",
+            File.ReadAllText(Path.Combine(temp.Path, "report.html")));
     }
 
     [Theory]
