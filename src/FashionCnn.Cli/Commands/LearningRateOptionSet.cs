@@ -20,6 +20,7 @@ internal sealed class LearningRateOptionSet
                       + "--warmup-target, --warmup-steps; starts at --learning-rate), or a JSON file holding a schedule as Keras serialises it "
                       + "({\"class_name\": \"ExponentialDecay\", \"config\": {…}}). Default: a constant rate.",
         HelpName = "NAME|FILE",
+        CustomParser = result => CommonOptions.NameInAnyCase(result.Tokens[0].Value, LearningRateSchedule.Names),
     };
 
     private readonly Option<int?> _decaySteps = new("--decay-steps") { Description = "exponential, cosine: Keras' decay_steps, in optimizer steps.", HelpName = "N" };

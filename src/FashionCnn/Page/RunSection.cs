@@ -41,7 +41,8 @@ public static class RunSection
         int? done = (int?)run["epochs_run"];
         if (failure is not null) return ($"The run stopped: {failure}", true);
         if ((bool?)run["interrupted"] == true)
-            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; the best checkpoint so far is kept.", true);
+            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; "
+                    + (done > 0 ? "the best checkpoint so far is kept." : "no epoch finished, so there is no checkpoint."), true);
         if ((int?)run["stopped_early_at_epoch"] is int stopped)
             return ($"Stopped early at epoch {stopped} of {epochs}: val_loss did not improve for {patience} epoch(s) in a row.", false);
         if (run["ended"] is null)
