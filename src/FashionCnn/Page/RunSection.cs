@@ -41,7 +41,8 @@ public static class RunSection
         int? done = (int?)run["epochs_run"];
         if (failure is not null) return ($"The run stopped: {failure}", true);
         if ((bool?)run["interrupted"] == true)
-            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; the best checkpoint so far is kept.", true);
+            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; "
+                    + (done > 0 ? "the best checkpoint so far is kept." : "no epoch finished, so there is no checkpoint."), true);
         if ((int?)run["stopped_early_at_epoch"] is int stopped)
             return ($"Stopped early at epoch {stopped} of {epochs}: val_loss did not improve for {patience} epoch(s) in a row.", false);
         if (run["ended"] is null)
@@ -152,6 +153,8 @@ public static class RunSection
         yield return ("command line", CommandLine(options), null);
         yield return ("architecture", options["architecture"]?.ToString() ?? "", null);
         yield return ("optimizer", options["optimizer"] is { } optimizer ? OptimizerSettings.DescribeJson(optimizer.ToJsonString()) : "", null);
+        if (options["reduce_lr_on_plateau"] is JsonObject plateau)
+            yield return ("learning rate", $"ReduceLROnPlateau ({string.Join(", ", plateau.Select(p => $"{p.Key} {Number(p.Value)}"))})", null);
         yield return ("seed", options["seed"]?.ToString() ?? "", null);
         yield return ("precision", options["precision"]?.ToString() ?? "", null);
         yield return ("device", run["device"]?.ToString() ?? "", null);

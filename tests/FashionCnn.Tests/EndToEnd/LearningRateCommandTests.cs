@@ -84,8 +84,8 @@ public class LearningRateCommandTests
         // min_delta 100: only the first epoch improves; patience 2 reduces at the end of epoch 3 (0.001 → 0.0005), which a
         // fresh callback after the resume would not (its first epoch would be an improvement).
         using var temp = new TempFolder();
-        string[] plateau = ["--reduce-lr-on-plateau", "--plateau-factor", "0.5", "--plateau-patience", "2", "--plateau-min-delta", "100", "--no-report"];
-        var first = Train(temp.Path, 2, plateau);
+        string[] plateau = ["--reduce-lr-on-plateau", "--plateau-factor", "0.5", "--plateau-patience", "2", "--plateau-min-delta", "100"];
+        var first = Train(temp.Path, 2, [.. plateau, "--no-report"]);
         var resumed = Train(temp.Path, 4, [.. plateau, "--resume"]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -93,6 +93,8 @@ public class LearningRateCommandTests
         AssertRates([0.001, 0.001, 0.001, 0.0005], HistoryRates(temp.Path));
         Assert.Contains("Epoch 3: ReduceLROnPlateau reducing learning rate to 0.0005.", resumed.Stdout);
         Assert.Contains("--learning-rate 0.001 --reduce-lr-on-plateau --plateau-factor 0.5 --plateau-patience 2 --plateau-min-delta 100 --patience 0", CommandLine(temp.Path));
+        Assert.Contains("ReduceLROnPlateau (monitor val_loss, factor 0.5, patience 2, mode auto, min_delta 100, cooldown 0, min_lr 0)",
+            File.ReadAllText(Path.Combine(temp.Path, "report.html")));
     }
 
     [Theory]
@@ -100,6 +102,8 @@ public class LearningRateCommandTests
     [InlineData("--lr-schedule exponential --decay-steps 4", "needs --decay-rate")]
     [InlineData("--lr-schedule exponential --decay-steps 4 --decay-rate 0.5 --alpha 0.1", "--alpha is not an argument of --lr-schedule exponential")]
     [InlineData("--lr-schedule cosine --decay-steps 0", "decay_steps must be > 0")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --learning-rate 0", "or 0 before a warm-up")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --warmup-steps 5", "warmup_steps needs a warmup_target")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,x", "--values must be numbers")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,0.01 --learning-rate 0.1", "its rates come from --values")]
     [InlineData("--decay-steps 10", "--decay-steps is an argument of --lr-schedule")]
