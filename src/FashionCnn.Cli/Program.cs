@@ -28,6 +28,9 @@ if (parsed.Errors.Count > 0)
     };
     string message = OneLine(error.Message);
     if (option != "" && !message.Contains(option, StringComparison.Ordinal)) message = $"{option}: {message}";
+    if (parsed.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal)) is { } unknown
+        && TypoSuggestion.For(unknown, parsed.CommandResult.Command) is { } suggestion)
+        message += $"; did you mean '{suggestion}'?";
     Console.Error.WriteLine($"fashioncnn: {message} (see '{command} --help').");
     return ExitCodes.BadInput;
 }

@@ -88,6 +88,10 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>A name given in any case as its own spelling (Cosine is cosine, as in <see cref="Choice"/>); anything else, a file name, as given.</summary>
+    public static string NameInAnyCase(string given, IEnumerable<string> names) =>
+        names.FirstOrDefault(n => string.Equals(n, given, StringComparison.OrdinalIgnoreCase)) ?? given;
+
     private static string OneOf(string[] values) => values.Length == 1 ? values[0] : $"{string.Join(", ", values[..^1])} or {values[^1]}";
 
     public static Option<int> BatchSize(int fallback, int maximum, string description) => new Option<int>("--batch-size")

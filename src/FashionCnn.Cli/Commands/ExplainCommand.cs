@@ -167,14 +167,14 @@ internal static class ExplainCommand
         var text = new System.Text.StringBuilder();
         text.AppendLine($"{report.Description}, {report.ClassChoice} class — {CommonOptions.DisplayPath(report.Model)}");
         if (report.Mistakes is int mistakes)
-            text.AppendLine($"The {report.Images.Count} most confident of {mistakes:N0} mistakes");
+            text.AppendLine(report.Images.Count == 1 ? $"The most confident of {mistakes:N0} mistakes" : $"The {report.Images.Count} most confident of {mistakes:N0} mistakes");
         foreach (var image in report.Images)
         {
             string label = image.Label is { } l ? $" (true: {DisplayText.Escape(l.Name)})" : image.Inverted ? " (inverted: light background)" : "";
             string map = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {DisplayText.Escape(image.Explained.Name)} {Percent.Any(image.Explained.Probability)}";
             text.AppendLine($"  {image.Input}: {DisplayText.Escape(image.Predicted.Name)} {Percent.Any(image.Predicted.Probability)}{label}{map}");
         }
-        text.AppendLine($"{report.Images.Count:N0} maps in {report.Seconds:F2} s");
+        text.AppendLine($"{report.Images.Count:N0} {(report.Images.Count == 1 ? "map" : "maps")} in {report.Seconds:F2} s");
         string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} images)" : "";
         text.Append($"wrote {CommonOptions.DisplayPath(report.Picture)}{drawn}");
         return text.ToString();

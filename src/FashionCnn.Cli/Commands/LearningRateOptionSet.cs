@@ -20,6 +20,7 @@ internal sealed class LearningRateOptionSet
                       + "--warmup-target, --warmup-steps; starts at --learning-rate), or a JSON file holding a schedule as Keras serialises it "
                       + "({\"class_name\": \"ExponentialDecay\", \"config\": {…}}). Default: a constant rate.",
         HelpName = "NAME|FILE",
+        CustomParser = result => CommonOptions.NameInAnyCase(result.Tokens[0].Value, LearningRateSchedule.Names),
     };
 
     private readonly Option<int?> _decaySteps = new("--decay-steps") { Description = "exponential, cosine: Keras' decay_steps, in optimizer steps.", HelpName = "N" };
@@ -47,17 +48,17 @@ internal sealed class LearningRateOptionSet
     private readonly Option<string> _monitor = CommonOptions.Choice("--plateau-monitor", "The metric ReduceLROnPlateau watches.",
         PlateauDefaults.Monitor, [.. PlateauSettings.Monitors]);
 
-    private readonly Option<double> _factor = new("--plateau-factor") { Description = "The factor the rate is multiplied by, above 0 and below 1.", DefaultValueFactory = _ => PlateauDefaults.Factor };
+    private readonly Option<double> _factor = new("--plateau-factor") { HelpName = "F", Description = "The factor the rate is multiplied by, above 0 and below 1.", DefaultValueFactory = _ => PlateauDefaults.Factor };
 
-    private readonly Option<int> _patience = new("--plateau-patience") { Description = "Epochs without improvement before the rate is reduced.", DefaultValueFactory = _ => PlateauDefaults.Patience };
+    private readonly Option<int> _patience = new("--plateau-patience") { HelpName = "N", Description = "Epochs without improvement before the rate is reduced.", DefaultValueFactory = _ => PlateauDefaults.Patience };
 
     private readonly Option<string> _mode = CommonOptions.Choice("--plateau-mode", "min, max, or auto (a loss falls, an accuracy rises).", PlateauDefaults.Mode, "auto", "min", "max");
 
-    private readonly Option<double> _minDelta = new("--plateau-min-delta") { Description = "The least change that counts as an improvement.", DefaultValueFactory = _ => PlateauDefaults.MinDelta };
+    private readonly Option<double> _minDelta = new("--plateau-min-delta") { HelpName = "DELTA", Description = "The least change that counts as an improvement.", DefaultValueFactory = _ => PlateauDefaults.MinDelta };
 
-    private readonly Option<int> _cooldown = new("--plateau-cooldown") { Description = "Epochs after a reduction before waiting starts again.", DefaultValueFactory = _ => PlateauDefaults.Cooldown };
+    private readonly Option<int> _cooldown = new("--plateau-cooldown") { HelpName = "N", Description = "Epochs after a reduction before waiting starts again.", DefaultValueFactory = _ => PlateauDefaults.Cooldown };
 
-    private readonly Option<double> _minLr = new("--plateau-min-lr") { Description = "The rate is never reduced below this.", DefaultValueFactory = _ => PlateauDefaults.MinLr };
+    private readonly Option<double> _minLr = new("--plateau-min-lr") { HelpName = "RATE", Description = "The rate is never reduced below this.", DefaultValueFactory = _ => PlateauDefaults.MinLr };
 
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
@@ -109,6 +110,10 @@ internal sealed class LearningRateOptionSet
         };
         return optimizer with { LearningRate = null, Schedule = schedule.Validated(source) };
     }
+
+    /// <summary>The schedule file --lr-schedule names, when it names one rather than a schedule.</summary>
+    public string? ScheduleFile(ParseResult parsed) =>
+        parsed.GetValue(_schedule) is { } name && !LearningRateSchedule.Names.Contains(name) ? name : null;
 
     /// <summary>ReduceLROnPlateau's settings when --reduce-lr-on-plateau is given; its arguments without it are an error.</summary>
     public PlateauSettings? Plateau(ParseResult parsed)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FashionCnn.Data;
 using FashionCnn.Prediction;
+using FashionCnn.Reports;
 
 namespace FashionCnn.Cli.Commands;
 
@@ -74,7 +75,7 @@ internal static class PredictCommand
     private static string ToText(PredictionOutcome outcome)
     {
         string label = outcome.Label is { } l ? $" (true: {DisplayText.Escape(l.Name)})" : outcome.Seen!.Inverted ? " (inverted: light background)" : "";
-        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {DisplayText.Escape(p.Name),-12} {p.Probability,8:P2}")
+        var lines = outcome.Top.Select((p, rank) => $"  {rank + 1}. {DisplayText.Escape(p.Name),-12} {Percent.Any(p.Probability),8}")
             .Concat(outcome.Written.Select(path => $"  wrote {CommonOptions.DisplayPath(path)}"));
         return $"{outcome.Input}{label}\n{string.Join('\n', lines)}";
     }

@@ -45,7 +45,7 @@ internal static class TrainCommand
         {
             Description = "The optimizer's learning rate (the initial one under an exponential or cosine --lr-schedule); default: Keras' (0.01 for sgd, 0.001 for the others).",
             HelpName = "RATE",
-        }.PositiveIfGiven();
+        }.NotNegativeIfGiven();
 
         private readonly Option<double> _momentum = new("--momentum") { Description = "sgd only: momentum (Keras' default 0).", DefaultValueFactory = _ => 0 };
 
@@ -119,6 +119,7 @@ internal static class TrainCommand
                 Nesterov = parsed.GetValue(_nesterov),
                 Rho = parsed.GetValue(_rho),
             }),
+            ScheduleFile = _learningRates.ScheduleFile(parsed),
             ReduceLROnPlateau = _learningRates.Plateau(parsed),
             Patience = parsed.GetValue(_patience),
             Seed = parsed.GetValue(_seed),
@@ -169,7 +170,13 @@ internal static class TrainCommand
     {
         Console.WriteLine();
         if (result.Interrupted)
-            Console.WriteLine($"Interrupted after {result.History.Epochs.Count} complete epoch(s); the best checkpoint so far is kept.");
+        {
+            // Ctrl+C in the first epoch leaves no epoch to checkpoint: say so rather than promise a file that is not there.
+            bool kept = result.History.Epochs.Count > 0 && result.CheckpointWritten && File.Exists(result.Files.Checkpoint);
+            Console.WriteLine($"Interrupted after {result.History.Epochs.Count} complete epoch(s); "
+                              + (kept ? "the best checkpoint so far is kept."
+                                  : result.History.Epochs.Count == 0 ? "no epoch finished, so there is no checkpoint." : "this run wrote no checkpoint."));
+        }
         else if (result.StoppedEarlyAtEpoch is int stopped)
             Console.WriteLine($"Stopped early at epoch {stopped} of {options.Epochs}: val_loss did not improve for {options.Patience} epoch(s) in a row (--patience {options.Patience}).");
         if (result.Best is { } best)

@@ -32,7 +32,8 @@ public static class DataDirectory
         if (HasData(DebianFolder)) return new DataLocation(DebianFolder, "Debian's dataset-fashion-mnist");
 
         throw new FashionCnnException(
-            $"Fashion-MNIST not found: looked in --data-dir (not given), ${EnvironmentVariable} (not set), {repository} and {DebianFolder}.");
+            $"Fashion-MNIST not found: looked in --data-dir (not given), ${EnvironmentVariable} (not set), {repository} and {DebianFolder}; "
+            + $"get it with 'fashioncnn data download --to DIR', then give --data-dir DIR or set {EnvironmentVariable}=DIR.");
     }
 
     /// <summary>

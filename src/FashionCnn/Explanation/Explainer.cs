@@ -115,7 +115,7 @@ public static class Explainer
             throw new FashionCnnException(
                 $"{modelName} has no convolution layer for Grad-CAM; --method saliency or --method occlusion explain any model.");
         if (options.Layer is null) return convolutions[^1];
-        int index = int.TryParse(options.Layer, out int number) ? number : spec.Layers.ToList().FindIndex(l => l.Name == options.Layer);
+        int index = int.TryParse(options.Layer, out int number) ? number : spec.IndexOfName(options.Layer) ?? -1;
         if (convolutions.Contains(index)) return index;
         string listed = string.Join(", ", convolutions.Select(c => $"{c} {spec.Layers[c].Name} (Conv2D)"));
         throw new FashionCnnException($"--layer {options.Layer} is not a convolution layer of {modelName}; Grad-CAM takes one of: {listed}.");

@@ -74,7 +74,7 @@ public static class ModelFile
         return net.Spec;
     }
 
-    private static string ArchitectureName(string source) => ArchitectureSource.BundledJson(source) is null ? Path.GetFileName(source) : source;
+    private static string ArchitectureName(string source) => ArchitectureSource.Find(source)?.Name ?? Path.GetFileName(source);
 
     /// <summary>Whether <paramref name="path"/> holds an ONNX model rather than one of the formats <see cref="Load"/> reads.</summary>
     public static bool IsOnnx(string path, string option) => Sniff(path, option) == Content.Onnx;

@@ -24,12 +24,19 @@ public static class ArchitectureSource
         new("8-2-cnn", "8-2: Conv2D(32) → MaxPooling2D → Conv2D(64) → MaxPooling2D → Flatten → Dense(100) → Dropout(0.4) → Dense(10)"),
     ];
 
+    /// <summary>
+    /// The bundled architecture <paramref name="name"/> names, in any case (8-2-CNN is 8-2-cnn, as --split Test is test),
+    /// or null when it names none.
+    /// </summary>
+    public static BundledArchitecture? Find(string name) =>
+        Bundled.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The Keras JSON of a bundled architecture, or null when <paramref name="name"/> is not one.</summary>
     public static string? BundledJson(string name)
     {
-        if (!Bundled.Any(b => b.Name == name)) return null;
-        using var stream = typeof(ArchitectureSource).Assembly.GetManifestResourceStream($"architectures/{name}.json")
-            ?? throw new InvalidOperationException($"bundled architecture {name} is missing from the assembly");
+        if (Find(name) is not { } bundled) return null;
+        using var stream = typeof(ArchitectureSource).Assembly.GetManifestResourceStream($"architectures/{bundled.Name}.json")
+            ?? throw new InvalidOperationException($"bundled architecture {bundled.Name} is missing from the assembly");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
@@ -37,7 +44,7 @@ public static class ArchitectureSource
     /// <summary>Reads a bundled architecture or a Keras JSON file; null when <paramref name="source"/> is a model file to open instead.</summary>
     public static ModelSpec? TryReadConfig(string source)
     {
-        if (BundledJson(source) is { } json) return KerasModelConfig.Parse(json, source);
+        if (BundledJson(source) is { } json) return KerasModelConfig.Parse(json, Find(source)!.Name);
         RequireOption(source, "--architecture");
         // A JSON config starts with '{' (after white space or a byte-order mark); model files start with binary signatures.
         byte[] head = InputFiles.ReadHead(source, 64, "--architecture");
@@ -52,7 +59,7 @@ public static class ArchitectureSource
     /// </summary>
     public static void RequireOption(string? source, string option)
     {
-        if (source is null || Bundled.Any(b => b.Name == source)) return;
+        if (source is null || Find(source) is not null) return;
         PathText.RequireUsable(source, option);
         if (FileKinds.Of(source) == FileKind.Missing && new FileInfo(source).LinkTarget is null)
             throw new FashionCnnException(

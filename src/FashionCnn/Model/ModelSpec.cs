@@ -129,9 +129,20 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
     public int IndexOf(string indexOrName)
     {
         if (int.TryParse(indexOrName, out int index) && index >= 0 && index < Layers.Count) return index;
-        for (int i = 0; i < Layers.Count; i++)
-            if (Layers[i].Name == indexOrName) return i;
+        if (IndexOfName(indexOrName) is int named) return named;
         string valid = string.Join(", ", Layers.Select((layer, i) => $"{i} {layer.Name} ({layer.KerasClass})"));
         throw new FashionCnnException($"no layer '{indexOrName}'; the layers are: {valid}.");
+    }
+
+    /// <summary>
+    /// The layer called <paramref name="name"/>, in any case as every name the tool takes (Conv2D_1 is conv2d_1); the
+    /// exact spelling first, for a model whose names differ only in case. Null when none (or several) match.
+    /// </summary>
+    public int? IndexOfName(string name)
+    {
+        int exact = Layers.ToList().FindIndex(l => l.Name == name);
+        if (exact >= 0) return exact;
+        var matches = Enumerable.Range(0, Layers.Count).Where(i => string.Equals(Layers[i].Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? matches[0] : null;
     }
 }

@@ -41,7 +41,8 @@ public static class RunSection
         int? done = (int?)run["epochs_run"];
         if (failure is not null) return ($"The run stopped: {failure}", true);
         if ((bool?)run["interrupted"] == true)
-            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; the best checkpoint so far is kept.", true);
+            return ($"Interrupted (Ctrl+C or SIGTERM) after {done ?? 0} complete epoch(s) of {epochs}; "
+                    + (done > 0 ? "the best checkpoint so far is kept." : "no epoch finished, so there is no checkpoint."), true);
         if ((int?)run["stopped_early_at_epoch"] is int stopped)
             return ($"Stopped early at epoch {stopped} of {epochs}: val_loss did not improve for {patience} epoch(s) in a row.", false);
         if (run["ended"] is null)
@@ -68,11 +69,13 @@ public static class RunSection
         {
             string name = optimizer["name"]?.ToString() ?? "";
             Add("--optimizer", name);
-            Add("--learning-rate", optimizer["learning_rate"]);
+            if (optimizer["learning_rate_schedule"] is JsonObject schedule) AddSchedule(schedule, options["lr_schedule_file"], Add, words);
+            else Add("--learning-rate", optimizer["learning_rate"]);
             if (name == "sgd" && (double?)optimizer["momentum"] is > 0) Add("--momentum", optimizer["momentum"]);
             if (name == "sgd" && (bool?)optimizer["nesterov"] == true) words.Add("--nesterov");
             if (name == "rmsprop") Add("--rho", optimizer["rho"]);
         }
+        if (options["reduce_lr_on_plateau"] is JsonObject plateau) AddPlateau(plateau, Add, words);
         Add("--patience", options["patience"]);
         Add("--seed", options["seed"]);
         Add("--precision", options["precision"]);
@@ -86,6 +89,63 @@ public static class RunSection
         return string.Join(' ', words);
     }
 
+    /// <summary>
+    /// The schedule's options from its Keras config (keras' get_config keys), or the file it was read from; a default argument is
+    /// left out, and --learning-rate is the initial rate of the schedules that take one.
+    /// </summary>
+    private static void AddSchedule(JsonObject schedule, JsonNode? file, Action<string, JsonNode?> add, List<string> words)
+    {
+        if (file is not null)
+        {
+            add("--lr-schedule", file);
+            return;
+        }
+        var config = schedule["config"] as JsonObject ?? [];
+        switch (schedule["class_name"]?.ToString())
+        {
+            case "ExponentialDecay":
+                add("--learning-rate", config["initial_learning_rate"]);
+                add("--lr-schedule", "exponential");
+                add("--decay-steps", config["decay_steps"]);
+                add("--decay-rate", config["decay_rate"]);
+                if ((bool?)config["staircase"] == true) words.Add("--staircase");
+                break;
+            case "PiecewiseConstantDecay":
+                add("--lr-schedule", "piecewise");
+                add("--boundaries", string.Join(',', (config["boundaries"] as JsonArray ?? []).Select(b => Number(b))));
+                add("--values", string.Join(',', (config["values"] as JsonArray ?? []).Select(v => Number(v))));
+                break;
+            case "CosineDecay":
+                add("--learning-rate", config["initial_learning_rate"]);
+                add("--lr-schedule", "cosine");
+                add("--decay-steps", config["decay_steps"]);
+                if ((double?)config["alpha"] is > 0) add("--alpha", config["alpha"]);
+                if (config["warmup_target"] is { } target)
+                {
+                    add("--warmup-target", target);
+                    add("--warmup-steps", config["warmup_steps"]);
+                }
+                break;
+        }
+    }
+
+    /// <summary>--reduce-lr-on-plateau and each argument that is not Keras' default.</summary>
+    private static void AddPlateau(JsonObject plateau, Action<string, JsonNode?> add, List<string> words)
+    {
+        words.Add("--reduce-lr-on-plateau");
+        var defaults = new PlateauSettings();
+        if (plateau["monitor"]?.ToString() != defaults.Monitor) add("--plateau-monitor", plateau["monitor"]);
+        if ((double?)plateau["factor"] != defaults.Factor) add("--plateau-factor", plateau["factor"]);
+        if ((int?)plateau["patience"] != defaults.Patience) add("--plateau-patience", plateau["patience"]);
+        if (plateau["mode"]?.ToString() != defaults.Mode) add("--plateau-mode", plateau["mode"]);
+        if ((double?)plateau["min_delta"] != defaults.MinDelta) add("--plateau-min-delta", plateau["min_delta"]);
+        if ((int?)plateau["cooldown"] != defaults.Cooldown) add("--plateau-cooldown", plateau["cooldown"]);
+        if ((double?)plateau["min_lr"] != defaults.MinLr) add("--plateau-min-lr", plateau["min_lr"]);
+    }
+
+    private static string Number(JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue(out double d) ? d.ToString("R", CultureInfo.InvariantCulture) : value?.ToString() ?? "";
+
     private static IEnumerable<(string, string, string?)> RunFacts(JsonObject run)
     {
         var options = run["options"] as JsonObject ?? [];
@@ -93,6 +153,8 @@ public static class RunSection
         yield return ("command line", CommandLine(options), null);
         yield return ("architecture", options["architecture"]?.ToString() ?? "", null);
         yield return ("optimizer", options["optimizer"] is { } optimizer ? OptimizerSettings.DescribeJson(optimizer.ToJsonString()) : "", null);
+        if (options["reduce_lr_on_plateau"] is JsonObject plateau)
+            yield return ("learning rate", $"ReduceLROnPlateau ({string.Join(", ", plateau.Select(p => $"{p.Key} {Number(p.Value)}"))})", null);
         yield return ("seed", options["seed"]?.ToString() ?? "", null);
         yield return ("precision", options["precision"]?.ToString() ?? "", null);
         yield return ("device", run["device"]?.ToString() ?? "", null);

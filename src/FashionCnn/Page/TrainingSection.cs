@@ -19,17 +19,23 @@ public static class TrainingSection
         var best = history.Epochs.MinBy(e => e.ValLoss)!;
         page.Paragraph($"Keras' History, one row per epoch: training loss and accuracy are the means over the epoch's batches (dropout on), "
                        + $"the val_ numbers are measured after the epoch. Epoch {best.Epoch}, highlighted, has the lowest val_loss: the best checkpoint holds it.");
-        page.Table("Per-epoch history", ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"],
+        // A schedule or ReduceLROnPlateau records the optimizer's rate at each epoch's end (Keras' learning_rate); a constant rate is not repeated per row.
+        bool rates = history.HasLearningRates;
+        string[] columns = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds", .. rates ? ["learning_rate"] : Array.Empty<string>()];
+        page.Table("Per-epoch history", columns,
             history.Epochs.Select(e => new TableRow(
-                [Num(e.Epoch, "D"), Num(e.Loss, "F4"), Num(e.Accuracy, "F4"), Num(e.ValLoss, "F4"), Num(e.ValAccuracy, "F4"), Num(e.Seconds, "F1")],
+                [Num(e.Epoch, "D"), Num(e.Loss, "F4"), Num(e.Accuracy, "F4"), Num(e.ValLoss, "F4"), Num(e.ValAccuracy, "F4"), Num(e.Seconds, "F1"),
+                 .. rates ? [e.LearningRate is double r ? Num(r, "G6") : ""] : Array.Empty<string>()],
                 e.Epoch == best.Epoch)));
 
         string loss = Path.Combine(scratch, "loss.png"), accuracy = Path.Combine(scratch, "accuracy.png");
         TrainingCurves.SaveLoss(history, loss);
         TrainingCurves.SaveAccuracy(history, accuracy);
         string span = history.Epochs.Count == 1 ? "epoch 1" : $"epochs 1 to {history.Epochs[^1].Epoch}";
+        string rateCurve = rates ? "; a dotted line on the right axis is the learning rate at each epoch's end" : "";
         page.Picture(loss, $"Line chart of training and validation loss over {span}; a dashed line marks epoch {best.Epoch}, "
-                           + $"where val_loss is lowest ({Num(best.ValLoss, "F4")}; training loss {Num(best.Loss, "F4")}).", "Loss per epoch.");
+                           + $"where val_loss is lowest ({Num(best.ValLoss, "F4")}; training loss {Num(best.Loss, "F4")}){rateCurve}.",
+            rates ? "Loss per epoch, and the learning rate." : "Loss per epoch.");
         page.Picture(accuracy, $"Line chart of training and validation accuracy over {span}; at epoch {best.Epoch}, the best, "
                                + $"val_accuracy is {Num(best.ValAccuracy, "F4")} and training accuracy {Num(best.Accuracy, "F4")}.", "Accuracy per epoch.");
     }

@@ -86,15 +86,15 @@ public static class LayerVisualization
             files.Add((what, path));
             return path;
         }
+        // The sample is found and checked before any picture is drawn, so a missing data set or a bad --sample writes nothing.
+        (BookSplits Splits, byte[] Bytes, int Label)? sampled = drawsMaps ? Sample(options, net.Spec, model.ClassNames.Count, modelName) : null;
         WeightStatistics? trained = null, untrained = null;
         if (layer is Conv2D or Dense)
             (trained, untrained) = DrawWeights(net, index, options, modelName, model.ClassNames, Out);
 
-        if (drawsMaps)
+        if (sampled is { } found)
         {
-            var splits = BookSplits.Load(options.Data);
-            Inference.ModelFit.Require(net.Spec.InputShape, model.ClassNames.Count, splits[options.Split], modelName);
-            var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
+            var (splits, bytes, label) = found;
             string className = model.ClassNames[label];
             string sample = $"{options.Split.Name()}[{options.Sample}]";
             // Drawn grey: an RGB sample shows its luma (drawing it in colour is not done yet).
@@ -112,6 +112,15 @@ public static class LayerVisualization
         }
 
         return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
+    }
+
+    /// <summary>The data set and image --sample names in --split, checked against the model's input.</summary>
+    private static (BookSplits Splits, byte[] Bytes, int Label) Sample(VisualizeOptions options, ModelSpec spec, int classes, string modelName)
+    {
+        var splits = BookSplits.Load(options.Data);
+        Inference.ModelFit.Require(spec.InputShape, classes, splits[options.Split], modelName);
+        var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
+        return (splits, bytes, label);
     }
 
     /// <summary>

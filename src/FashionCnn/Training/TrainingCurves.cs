@@ -11,7 +11,13 @@ public static class TrainingCurves
 
     public static void SaveAccuracy(History history, string path) => PlotStyle.SavePng(Accuracy(history), path, 800, 500);
 
-    public static Plot Loss(History history) => Build(history, "Loss per epoch", "loss", e => e.Loss, e => e.ValLoss);
+    /// <summary>The loss curves, and the learning rate on the right axis when the run recorded one (a schedule or ReduceLROnPlateau).</summary>
+    public static Plot Loss(History history)
+    {
+        var plot = Build(history, "Loss per epoch", "loss", e => e.Loss, e => e.ValLoss);
+        if (history.HasLearningRates) AddLearningRate(plot, history);
+        return plot;
+    }
 
     public static Plot Accuracy(History history) => Build(history, "Accuracy per epoch", "accuracy", e => e.Accuracy, e => e.ValAccuracy);
 
@@ -20,6 +26,22 @@ public static class TrainingCurves
     /// EarlyStopping judge it), even for a one-epoch run. The legend sits below the axes, outside the data area,
     /// so it never hides a curve or the marker.
     /// </summary>
+    /// <summary>The optimizer's rate at each epoch's end, dotted, on its own axis at the right: its scale is not the loss's.</summary>
+    private static void AddLearningRate(Plot plot, History history)
+    {
+        var rated = history.Epochs.Where(e => e.LearningRate is double r && double.IsFinite(r)).ToList();
+        var line = plot.Add.Scatter(rated.Select(e => (double)e.Epoch).ToArray(), rated.Select(e => e.LearningRate!.Value).ToArray());
+        line.Axes.YAxis = plot.Axes.Right;
+        line.LegendText = "learning rate (right axis)";
+        line.LinePattern = LinePattern.Dotted;
+        line.LineWidth = 2;
+        line.MarkerSize = 5;
+        plot.Axes.Right.Label.Text = "learning rate";
+        double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(epochs.FirstOrDefault(1) - 0.5, epochs.LastOrDefault(1) + 0.5);
+    }
+
     private static Plot Build(History history, string title, string metric, Func<EpochRecord, double> train, Func<EpochRecord, double> validation)
     {
         var plot = PlotStyle.NewPlot();

@@ -26,9 +26,11 @@ public sealed record TrainingModel(ModelSpec Spec, string Description, IReadOnly
             RequireFits(net.Spec, data, name);
             return new TrainingModel(net.Spec, $"{name} ({loaded.Format})", Checkpoint.Weights(net), name);
         }
-        string source = options.Architecture ?? ArchitectureSource.Default;
+        string given = options.Architecture ?? ArchitectureSource.Default;
+        // A bundled name under its own spelling, so the run's identity is the same whatever case it was typed in.
+        string source = ArchitectureSource.Find(given)?.Name ?? given;
         var spec = ModelFile.Architecture(source, "--architecture");
-        if (ArchitectureSource.Bundled.Any(b => b.Name == source))
+        if (ArchitectureSource.Find(source) is not null)
             spec = spec.ForData(data.Shape.Height, data.Shape.Width, data.Shape.Channels, data.ClassNames.Count).Checked(source);
         LoadedModel.RequireClassifier(spec, source);
         RequireFits(spec, data, source);

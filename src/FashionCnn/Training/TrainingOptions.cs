@@ -35,6 +35,9 @@ public sealed record TrainingOptions
     /// <summary>The optimizer and its hyperparameters; Adam as in the book's chapter 8 (Keras' compile() default is RMSprop).</summary>
     public OptimizerSettings Optimizer { get; init; } = new();
 
+    /// <summary>The Keras schedule JSON file <see cref="OptimizerSettings.Schedule"/> was read from, if it was: the run record names it.</summary>
+    public string? ScheduleFile { get; init; }
+
     /// <summary>Keras' ReduceLROnPlateau on the optimizer's rate; null for none. Not with a schedule, which owns the rate.</summary>
     public PlateauSettings? ReduceLROnPlateau { get; init; }
 

@@ -74,7 +74,26 @@ public sealed class TrainingRun : IDisposable
     {
         options = options.Validated();
         // Every path first, in a millisecond, before libtorch, a model or the data are loaded.
+        bool folderWasThere = Directory.Exists(options.ModelDir);
         string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
+        try
+        {
+            return Execute(options, modelDir, progress, cancellation);
+        }
+        catch when (!folderWasThere)
+        {
+            // A run refused or failed before it wrote anything leaves no empty folder behind (the data not found, say).
+            try
+            {
+                if (!Directory.EnumerateFileSystemEntries(modelDir).Any()) Directory.Delete(modelDir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    private static TrainingResult Execute(TrainingOptions options, string modelDir, ITrainingProgress progress, CancellationToken cancellation)
+    {
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataSources.RequireOptions(options.Data);
@@ -409,7 +428,11 @@ public sealed class TrainingRun : IDisposable
             {
                 architecture = _model.Description, init_from = options.InitFrom, epochs = options.Epochs, batch_size = options.BatchSize,
                 optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
-                reduce_lr_on_plateau = options.ReduceLROnPlateau,
+                lr_schedule_file = options.ScheduleFile,
+                reduce_lr_on_plateau = options.ReduceLROnPlateau is { } p ? new
+                {
+                    monitor = p.Monitor, factor = p.Factor, patience = p.Patience, mode = p.Mode, min_delta = p.MinDelta, cooldown = p.Cooldown, min_lr = p.MinLr,
+                } : null,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
                 limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,

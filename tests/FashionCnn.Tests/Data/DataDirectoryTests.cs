@@ -71,5 +71,6 @@ public class DataDirectoryTests
         Assert.Contains("FASHIONCNN_DATA", error.Message);
         Assert.Contains(Path.Combine(temp.Path, "data/fashion-mnist"), error.Message);
         Assert.Contains(DataDirectory.DebianFolder, error.Message);
+        Assert.Contains("fashioncnn data download --to DIR", error.Message);
     }
 }

@@ -77,6 +77,17 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void One_image_is_counted_as_one_map()
+    {
+        using var temp = new TempFolder();
+
+        var result = Explain(temp.Path, "--index", "0");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"(?m)^1 map in [0-9.]+ s$", result.Stdout);
+    }
+
+    [Fact]
     public void A_picture_of_a_test_image_gets_the_map_of_the_data_set_image()
     {
         using var temp = new TempFolder();

@@ -12,7 +12,14 @@ public class LearningRateCommandTests
     private static readonly string[] Exponential = ["--lr-schedule", "exponential", "--decay-steps", "4", "--decay-rate", "0.5", "--learning-rate", "0.01"];
 
     private static CliRunner.Result Train(string modelDir, int epochs, params string[] more) => CliRunner.Run(TestPaths.RepositoryRoot,
-        ["train", "--epochs", $"{epochs}", "--limit", "256", "--device", "cpu", "--patience", "0", "--no-report", "--model-dir", modelDir, .. more]);
+        ["train", "--epochs", $"{epochs}", "--limit", "256", "--device", "cpu", "--patience", "0", "--model-dir", modelDir, .. more]);
+
+    /// <summary>The train command line the report shows for the run in <paramref name="modelDir"/>, from its run record.</summary>
+    private static string CommandLine(string modelDir)
+    {
+        var run = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(modelDir, "run.json")))!;
+        return FashionCnn.Page.RunSection.CommandLine(run["options"]!.AsObject());
+    }
 
     private static double[] HistoryRates(string modelDir)
     {
@@ -43,6 +50,11 @@ public class LearningRateCommandTests
         var schedule = run.RootElement.GetProperty("options").GetProperty("optimizer").GetProperty("learning_rate_schedule");
         Assert.Equal("ExponentialDecay", schedule.GetProperty("class_name").GetString());
         Assert.Equal(4, schedule.GetProperty("config").GetProperty("decay_steps").GetDouble());
+
+        Assert.Contains("--optimizer adam --learning-rate 0.01 --lr-schedule exponential --decay-steps 4 --decay-rate 0.5 --patience 0", CommandLine(temp.Path));
+        string page = File.ReadAllText(Path.Combine(temp.Path, "report.html"));
+        Assert.Contains("learning_rate", page); // the training table's column
+        Assert.Contains("0.000625", page);
     }
 
     [Fact]
@@ -56,13 +68,14 @@ public class LearningRateCommandTests
              "registered_name": null}
             """);
         string dir = Path.Combine(temp.Path, "run");
-        var first = Train(dir, 1, "--lr-schedule", file);
-        var resumed = Train(dir, 2, "--lr-schedule", file, "--resume");
+        var first = Train(dir, 1, "--lr-schedule", file, "--no-report");
+        var resumed = Train(dir, 2, "--lr-schedule", file, "--resume", "--no-report");
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         // After 8 steps: 4 steps into the decay, 0.002 · ½(1 + cos(π·4/16)); after 16: 12 steps in, 0.002 · ½(1 + cos(π·12/16)).
         AssertRates([0.002 * 0.5 * (1 + Math.Cos(Math.PI / 4)), 0.002 * 0.5 * (1 + Math.Cos(Math.PI * 3 / 4))], HistoryRates(dir));
+        Assert.Contains($"--optimizer adam --lr-schedule {file} --patience 0", CommandLine(dir));
     }
 
     [Fact]
@@ -72,13 +85,16 @@ public class LearningRateCommandTests
         // fresh callback after the resume would not (its first epoch would be an improvement).
         using var temp = new TempFolder();
         string[] plateau = ["--reduce-lr-on-plateau", "--plateau-factor", "0.5", "--plateau-patience", "2", "--plateau-min-delta", "100"];
-        var first = Train(temp.Path, 2, plateau);
+        var first = Train(temp.Path, 2, [.. plateau, "--no-report"]);
         var resumed = Train(temp.Path, 4, [.. plateau, "--resume"]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         AssertRates([0.001, 0.001, 0.001, 0.0005], HistoryRates(temp.Path));
         Assert.Contains("Epoch 3: ReduceLROnPlateau reducing learning rate to 0.0005.", resumed.Stdout);
+        Assert.Contains("--learning-rate 0.001 --reduce-lr-on-plateau --plateau-factor 0.5 --plateau-patience 2 --plateau-min-delta 100 --patience 0", CommandLine(temp.Path));
+        Assert.Contains("ReduceLROnPlateau (monitor val_loss, factor 0.5, patience 2, mode auto, min_delta 100, cooldown 0, min_lr 0)",
+            File.ReadAllText(Path.Combine(temp.Path, "report.html")));
     }
 
     [Theory]
@@ -86,6 +102,8 @@ public class LearningRateCommandTests
     [InlineData("--lr-schedule exponential --decay-steps 4", "needs --decay-rate")]
     [InlineData("--lr-schedule exponential --decay-steps 4 --decay-rate 0.5 --alpha 0.1", "--alpha is not an argument of --lr-schedule exponential")]
     [InlineData("--lr-schedule cosine --decay-steps 0", "decay_steps must be > 0")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --learning-rate 0", "or 0 before a warm-up")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --warmup-steps 5", "warmup_steps needs a warmup_target")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,x", "--values must be numbers")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,0.01 --learning-rate 0.1", "its rates come from --values")]
     [InlineData("--decay-steps 10", "--decay-steps is an argument of --lr-schedule")]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FashionCnn.Data;
 using FashionCnn.Inference;
 using FashionCnn.Interop;
+using FashionCnn.Prediction;
 using FashionCnn.Training;
 using SkiaSharp;
 
@@ -170,6 +171,31 @@ public class PredictCommandTests
         Assert.Equal((28, 28), (seen.Width, seen.Height));
         Assert.Contains($"wrote {temp.File("p.png")}", result.Stdout);
         Assert.Contains($"wrote {temp.File("seen.png")}", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData(0.99966, "x.png: Coat (99.97%)")]
+    [InlineData(0.9996, "x.png: Coat (99.96%)")]
+    [InlineData(0.999996, "x.png: Coat (>99.99%)")]
+    [InlineData(0.8162, "x.png: Coat (82%)")]
+    public void The_chart_title_never_rounds_a_probability_up_to_100_percent(double probability, string expected)
+    {
+        Assert.Equal(expected, Predictor.ChartTitle("x.png", new ClassProbability(4, "Coat", probability)));
+    }
+
+    [Fact]
+    public void The_console_and_the_chart_title_show_the_same_percentage()
+    {
+        var json = Predict("--index", "0", "--split", "test", "--json");
+        var text = Predict("--index", "0", "--split", "test");
+
+        Assert.Equal(0, text.ExitCode);
+        var best = Json(json).Single().GetProperty("predictions")[0];
+        string title = Predictor.ChartTitle("test[0]", new ClassProbability(best.GetProperty("class").GetInt32(),
+            best.GetProperty("name").GetString()!, best.GetProperty("probability").GetDouble()));
+        string shown = title[(title.LastIndexOf('(') + 1)..^1];
+        Assert.DoesNotContain("100", shown);
+        Assert.Contains($"1. Ankle boot {shown}", System.Text.RegularExpressions.Regex.Replace(text.Stdout, " +", " "));
     }
 
     [Theory]

@@ -67,6 +67,29 @@ public class SummaryAndDataCommandTests
         Assert.Contains(args[^1], result.Stderr);
     }
 
+    [Theory]
+    [InlineData("train", "trian")]
+    [InlineData("evaluate", "evalute")]
+    [InlineData("--epochs", "train", "--epoch", "2")]
+    [InlineData("--architecture", "summary", "--archtecture", "7-3-dropout")]
+    public void A_mistyped_verb_or_option_names_the_closest_one(string meant, params string[] args)
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains($"did you mean '{meant}'?", result.Stderr);
+    }
+
+    [Fact]
+    public void A_word_close_to_nothing_gets_no_suggestion()
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "frobnicate");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("did you mean", result.Stderr);
+    }
+
     [Fact]
     public void Help_lists_the_verbs()
     {

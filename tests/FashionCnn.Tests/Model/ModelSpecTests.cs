@@ -94,6 +94,24 @@ public class ModelSpecTests
     }
 
     [Theory]
+    [InlineData("Conv2D_1", 2)]
+    [InlineData("DENSE", 5)]
+    public void Layer_names_are_found_in_any_case(string key, int index)
+    {
+        Assert.Equal(index, ModelSpec.Book.IndexOf(key));
+    }
+
+    [Fact]
+    public void A_layer_name_spelled_exactly_wins_over_one_differing_in_case()
+    {
+        var spec = new ModelSpec(new TensorShape(4), [new Dense("Dense", 4, Activation.Relu), new Dense("dense", 2, Activation.Softmax)]);
+
+        Assert.Equal(0, spec.IndexOf("Dense"));
+        Assert.Equal(1, spec.IndexOf("dense"));
+        Assert.Throws<FashionCnnException>(() => spec.IndexOf("DENSE"));
+    }
+
+    [Theory]
     [InlineData("8")]
     [InlineData("-1")]
     [InlineData("conv3d")]

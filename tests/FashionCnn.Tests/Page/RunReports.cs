@@ -57,7 +57,7 @@ public sealed class RunReports : IDisposable
     /// <summary>Ctrl+C after the first of two epochs: the run stops there, keeps its checkpoint and writes its page.</summary>
     private void InterruptedRun()
     {
-        using var run = new TrainingProcess("--limit", "64", "--epochs", "2", "--patience", "0", "--model-dir", Folder(Interrupted));
+        using var run = TrainingProcess.WithReport("--limit", "64", "--epochs", "2", "--patience", "0", "--model-dir", Folder(Interrupted));
         run.WaitFor("val_accuracy", 1);
         if (!run.Interrupt()) throw new InvalidOperationException($"the run ended before Ctrl+C:\n{run.Stdout}");
         int exit = run.WaitForExit();

@@ -49,6 +49,25 @@ public class PlotLayoutTests
     }
 
     [Fact]
+    public void A_recorded_learning_rate_is_drawn_on_the_right_axis_of_the_loss_plot_and_only_then()
+    {
+        var constant = new History();
+        var scheduled = new History();
+        for (int e = 1; e <= 3; e++)
+        {
+            constant.Add(new EpochRecord(e, 1.0 / e, 0.5, 1.0 / e, 0.5, 10));
+            scheduled.Add(new EpochRecord(e, 1.0 / e, 0.5, 1.0 / e, 0.5, 10, 0.001 / e));
+        }
+
+        var rate = TrainingCurves.Loss(scheduled).GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
+            .Single(s => s.Axes.YAxis is ScottPlot.AxisPanels.RightAxis);
+        Assert.Equal([0.001, 0.0005, 0.001 / 3], rate.Data.GetScatterPoints().Select(p => p.Y).ToArray());
+        Assert.Equal(2, TrainingCurves.Loss(constant).GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Count());
+        Assert.DoesNotContain(TrainingCurves.Accuracy(scheduled).GetPlottables().OfType<ScottPlot.Plottables.Scatter>(),
+            s => s.Axes.YAxis is ScottPlot.AxisPanels.RightAxis);
+    }
+
+    [Fact]
     public void The_legend_stands_outside_the_data_area()
     {
         var history = new History();

@@ -41,6 +41,31 @@ public class InterruptTests
         }
     }
 
+    [Fact]
+    public void Ctrl_c_in_the_first_epoch_says_there_is_no_checkpoint()
+    {
+        // An epoch of 4,096 images takes seconds; a signal sent at its first line lands long before its end. A run that
+        // still finished its epoch first says nothing about the message and is repeated.
+        for (int attempt = 1; ; attempt++)
+        {
+            using var temp = new TempFolder();
+            using var run = new TrainingProcess("--limit", "4096", "--epochs", "2", "--seed", "3", "--model-dir", temp.Path);
+            run.WaitFor("Epoch 1/2");
+            Assert.True(run.Interrupt(), "the run ended before Ctrl+C");
+            Assert.Equal(130, run.WaitForExit());
+            if (run.Stdout.Contains("val_accuracy"))
+            {
+                Assert.True(attempt < 3, "in 3 runs the first epoch always finished before Ctrl+C arrived");
+                continue;
+            }
+
+            Assert.Contains("Interrupted after 0 complete epoch(s); no epoch finished, so there is no checkpoint.", run.Stdout);
+            Assert.DoesNotContain("checkpoint so far is kept", run.Stdout);
+            Assert.Empty(Directory.GetFiles(temp.Path, "*.safetensors"));
+            return;
+        }
+    }
+
     private static void AssertInterrupted(TrainingProcess run, TempFolder temp, string line, int count, int delayMs)
     {
         int exitCode = run.WaitForExit();
