@@ -25,12 +25,15 @@ internal static class OptionRules
         return option;
     }
 
-    /// <summary>An optional number: when given, it must be positive and finite.</summary>
-    public static Option<double?> PositiveIfGiven(this Option<double?> option)
+    /// <summary>
+    /// An optional number: when given, it must be finite and not negative. 0 passes here for the one place it means something
+    /// (a cosine schedule that warms up from 0, as Keras' example does); wherever else, the library refuses it.
+    /// </summary>
+    public static Option<double?> NotNegativeIfGiven(this Option<double?> option)
     {
         option.Validators.Add(result =>
         {
-            if (TryGetValue(result, out double? value) && value is double v && !(v > 0 && double.IsFinite(v)))
+            if (TryGetValue(result, out double? value) && value is double v && !(v >= 0 && double.IsFinite(v)))
                 result.AddError($"{option.Name} must be a positive number (got {v})");
         });
         return option;

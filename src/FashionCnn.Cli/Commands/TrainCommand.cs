@@ -45,7 +45,7 @@ internal static class TrainCommand
         {
             Description = "The optimizer's learning rate (the initial one under an exponential or cosine --lr-schedule); default: Keras' (0.01 for sgd, 0.001 for the others).",
             HelpName = "RATE",
-        }.PositiveIfGiven();
+        }.NotNegativeIfGiven();
 
         private readonly Option<double> _momentum = new("--momentum") { Description = "sgd only: momentum (Keras' default 0).", DefaultValueFactory = _ => 0 };
 

@@ -102,6 +102,8 @@ public class LearningRateCommandTests
     [InlineData("--lr-schedule exponential --decay-steps 4", "needs --decay-rate")]
     [InlineData("--lr-schedule exponential --decay-steps 4 --decay-rate 0.5 --alpha 0.1", "--alpha is not an argument of --lr-schedule exponential")]
     [InlineData("--lr-schedule cosine --decay-steps 0", "decay_steps must be > 0")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --learning-rate 0", "or 0 before a warm-up")]
+    [InlineData("--lr-schedule cosine --decay-steps 10 --warmup-steps 5", "warmup_steps needs a warmup_target")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,x", "--values must be numbers")]
     [InlineData("--lr-schedule piecewise --boundaries 10 --values 0.1,0.01 --learning-rate 0.1", "its rates come from --values")]
     [InlineData("--decay-steps 10", "--decay-steps is an argument of --lr-schedule")]
