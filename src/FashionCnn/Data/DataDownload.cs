@@ -58,7 +58,7 @@ public static class DataDownload
         if (!Uri.TryCreate(mirror.EndsWith('/') ? mirror : mirror + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
             throw new FashionCnnException($"--mirror {mirror}: not an http or https address.");
         string folder = OutputFiles.RequireFolder(targetDir, "--to");
-        var destinations = FashionMnist.FileNames.ToDictionary(name => name, name => OutputFiles.RequireFile(Path.Combine(folder, name + ".gz"), "--to"));
+        var destinations = FashionMnist.FileNames.ToDictionary(name => name, name => OutputFiles.RequireFile(Path.Combine(folder, name + ".gz"), "--to", inApprovedFolder: true));
 
         using var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         // Every wait has its own bound below; HttpClient's single 100-second timeout would only blur which one ran out.
@@ -160,6 +160,7 @@ public static class DataDownload
             if (total > limits.MaxFileBytes)
                 throw new RuntimeFailureException($"{name}.gz: {uri} announces {InputFiles.Size(total.Value)}, more than the {InputFiles.Size(limits.MaxFileBytes)} any Fashion-MNIST file has.");
             await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
             await using var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
             var buffer = new byte[81920];
             int read;

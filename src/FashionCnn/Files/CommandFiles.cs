@@ -38,7 +38,7 @@ public sealed class CommandFiles
     /// <summary>An output file the command names itself inside the folder the user gave with <paramref name="option"/>.</summary>
     public string OutputIn(string option, string folder, string path)
     {
-        string full = OutputFiles.RequireFile(path, option);
+        string full = OutputFiles.RequireFile(path, option, inApprovedFolder: true);
         Record(option, path, full, $"{option} {folder}: {path}");
         return full;
     }

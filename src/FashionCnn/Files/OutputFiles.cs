@@ -10,7 +10,11 @@ namespace FashionCnn.Files;
 public static class OutputFiles
 {
     /// <summary>The path to write for <paramref name="path"/> (a link's final target), checked, with its folder writable.</summary>
-    public static string RequireFile(string? path, string option)
+    /// <param name="inApprovedFolder">
+    /// The file lies in a folder <see cref="RequireFolder"/> accepted, which is made when the first file is written:
+    /// a missing folder is then expected rather than a mistyped path.
+    /// </param>
+    public static string RequireFile(string? path, string option, bool inApprovedFolder = false)
     {
         PathText.RequireUsable(path, option);
         string full = FinalTarget(Path.GetFullPath(path!), option, path!);
@@ -23,6 +27,7 @@ public static class OutputFiles
             throw new FashionCnnException($"{option} {path}: the file name is longer than the {MaxNameBytes} bytes a file system allows.");
         string folder = Path.GetDirectoryName(full)!;
         var folderKind = FileKinds.Of(folder);
+        if (folderKind == FileKind.Missing && inApprovedFolder) return full;
         if (folderKind == FileKind.Missing)
             throw new FashionCnnException($"{option} {path}: the folder {folder} does not exist.");
         if (folderKind != FileKind.Directory)
@@ -44,7 +49,11 @@ public static class OutputFiles
         }
     }
 
-    /// <summary>The folder <paramref name="path"/> names, created when missing, checked writable.</summary>
+    /// <summary>
+    /// The folder <paramref name="path"/> names, checked writable. A missing folder is not made here but when the first
+    /// file is written into it (<see cref="AtomicFile"/> makes it), so a command refused or failed before it writes
+    /// anything leaves no empty folder behind; the nearest folder that exists above it must be writable instead.
+    /// </summary>
     public static string RequireFolder(string? path, string option)
     {
         PathText.RequireUsable(path, option);
@@ -54,12 +63,11 @@ public static class OutputFiles
             throw new FashionCnnException($"{option} {path}: is {kind.Describe()}, not a folder.");
         if (kind == FileKind.Missing && new FileInfo(full).LinkTarget is { } target)
             throw new FashionCnnException($"{option} {path}: a symbolic link to {target}, which does not exist; create that folder or give another.");
-        try { Directory.CreateDirectory(full); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FashionCnnException($"{option} {path}: cannot create this folder ({Reason(e, full, full)}).", e);
-        }
-        RequireWritable(full, option, path!);
+        string existing = full;
+        while (FileKinds.Of(existing) == FileKind.Missing && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        if (FileKinds.Of(existing) is not FileKind.Directory and var above)
+            throw new FashionCnnException($"{option} {path}: cannot create this folder ({existing} is {above.Describe()}).");
+        RequireWritable(existing, option, path!);
         return full;
     }
 

@@ -48,6 +48,9 @@ public static class PlotStyle
     /// <summary>Renders <paramref name="plot"/> to a PNG at <paramref name="path"/>, atomically, its title fitted to <paramref name="width"/>.</summary>
     public static void SavePng(Plot plot, string path, int width, int height)
     {
+        // ScottPlot centres a title over the data area, which the y axis' labels push right: a title that fits the
+        // picture's width lost its last letters at the right edge. Centred over the picture, the fitted width holds.
+        plot.Axes.Title.FullFigureCenter = true;
         FitTitle(plot.Axes.Title.Label, width);
         byte[] png = plot.GetImage(width, height).GetImageBytes(ImageFormat.Png, 100);
         Files.AtomicFile.WriteAllBytes(path, png);

@@ -139,10 +139,13 @@ public static class LayerVisualization
         var untrained = Statistics(layer, freshWeight, freshBias);
 
         var range = FiniteValues.Range(weight.Values.Concat(freshWeight.Values));
+        // Both on the same bins, with Glorot's ±limit on bin edges: the untrained weights fill whole bins up to it.
+        double? limit = GlorotUniform.Limit(layer, net.Spec.Shapes()[index].Input);
         Histogram.Save(weight.Values, output("weights histogram", $"{FileNamePart.From(layer.Name)}-weights-histogram.png"),
-            $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range);
+            $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range, edge: limit);
         Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{FileNamePart.From(layer.Name)}-weights-histogram-untrained.png"),
-            $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}", range);
+            $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}",
+            range, edge: limit);
 
         if (layer is Conv2D conv)
         {

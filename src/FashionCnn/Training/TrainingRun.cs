@@ -74,26 +74,7 @@ public sealed class TrainingRun : IDisposable
     {
         options = options.Validated();
         // Every path first, in a millisecond, before libtorch, a model or the data are loaded.
-        bool folderWasThere = Directory.Exists(options.ModelDir);
         string modelDir = OutputFiles.RequireFolder(options.ModelDir, "--model-dir");
-        try
-        {
-            return Execute(options, modelDir, progress, cancellation);
-        }
-        catch when (!folderWasThere)
-        {
-            // A run refused or failed before it wrote anything leaves no empty folder behind (the data not found, say).
-            try
-            {
-                if (!Directory.EnumerateFileSystemEntries(modelDir).Any()) Directory.Delete(modelDir);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            throw;
-        }
-    }
-
-    private static TrainingResult Execute(TrainingOptions options, string modelDir, ITrainingProgress progress, CancellationToken cancellation)
-    {
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataSources.RequireOptions(options.Data);

@@ -1,8 +1,8 @@
 namespace FashionCnn.Tests.EndToEnd;
 
 /// <summary>
-/// Run from a folder without the data set, a verb that needs it says so in one line before it writes anything: no
-/// pictures drawn first, no empty model folder left behind.
+/// A verb refused before it writes anything leaves nothing behind: run from a folder without the data set it says so in
+/// one line with no pictures drawn first, and no empty model or output folder is made.
 /// </summary>
 public class MissingDataTests
 {
@@ -19,7 +19,19 @@ public class MissingDataTests
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Stderr.TrimEnd().Split('\n'));
         Assert.Contains("FASHIONCNN_DATA", result.Stderr);
-        Assert.Empty(Directory.Exists(temp.File("out")) ? Directory.GetFileSystemEntries(temp.File("out")) : []);
+        Assert.False(Directory.Exists(temp.File("out")), "visualize made its --out folder though it wrote nothing");
+    }
+
+    [Fact]
+    public void A_refused_explain_leaves_no_empty_default_folder()
+    {
+        using var temp = new TempFolder();
+        var result = CliRunner.Run(temp.Path, new Dictionary<string, string?> { ["FASHIONCNN_DATA"] = TestPaths.DataDirectory },
+            "explain", "--model", BookModel, "--index", "12000");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--index 12000", result.Stderr);
+        Assert.False(Directory.Exists(temp.File("models")), "explain left an empty models/explain/ behind");
     }
 
     [Fact]

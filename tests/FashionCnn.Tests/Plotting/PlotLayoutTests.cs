@@ -37,6 +37,24 @@ public class PlotLayoutTests
     }
 
     [Fact]
+    public void A_title_that_just_fits_the_width_is_not_cut_by_the_axis_on_its_left()
+    {
+        // conv2d_1's histogram of the default model: one line a little narrower than the picture, which the y axis'
+        // labels would push off the right edge if the title were centred over the data area rather than the picture.
+        using var temp = new TempFolder();
+        var plot = PlotStyle.NewPlot();
+        plot.Title("x");
+        using var paint = ScottPlot.Paint.NewDisposablePaint();
+        string title = "conv2d_1 (Conv2D) weights, trained: mean -0.0349, std 0.1448 — best-cnn-model";
+        while (plot.Axes.Title.Label.Measure(title + "-x", paint).Width <= 800 - 2 * PlotStyle.TitleMargin) title += "-x";
+        string png = temp.File("h.png");
+
+        Histogram.Save([-0.5f, 0.1f, 0.2f, 0.4f], png, title);
+
+        Assert.False(InkAtTheSides(png, rows: 40, columns: PlotStyle.TitleMargin / 2), "the title reaches the picture's edge");
+    }
+
+    [Fact]
     public void A_one_epoch_run_still_marks_its_best_epoch()
     {
         var history = new History();
