@@ -2,28 +2,30 @@ namespace FashionCnn.Training;
 
 /// <summary>
 /// The tool's training rate against <see cref="TorchSharpBaseline"/>'s, the same network written the way a TorchSharp user
-/// would, on the same batches: medians over rounds that alternate a window of each, so both share the machine's noise alike.
+/// would, on the same batches: medians over rounds that alternate a short window of each, so both share the machine's noise alike.
 /// </summary>
 public sealed record BaselineComparison(double SamplesPerSecond, double BaselineSamplesPerSecond, long BaselineParameters, int Rounds, int StepsPerRound)
 {
     /// <summary>How many times faster the tool trains than the baseline.</summary>
     public double Speedup => SamplesPerSecond / BaselineSamplesPerSecond;
 
-    /// <summary>Warms the baseline up as the tool's step was, then times rounds of the tool's step and the baseline's, each over the same epochs' batches.</summary>
+    /// <summary>Warms the baseline up as the tool's step was, then times rounds of a window of the tool's step and one of the baseline's, on the same batches.</summary>
     public static BaselineComparison Measure(Trainer trainer, DeviceDataset train, BenchmarkOptions options, TrainingOptions trainingOptions, Model.ModelSpec spec)
     {
         using var baseline = new TorchSharpBaseline(spec, trainingOptions.Seed, train.Images.device);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         baseline.TrainSteps(train, 0, trainingOptions.Seed, options.BatchSize, Math.Min(options.WarmupSteps, stepsPerEpoch));
+        int window = Math.Min(options.BaselineWindow, options.Steps);
         double Rate(Action<int, int> trainSteps)
         {
-            var (seconds, steps) = Benchmark.TimeSteps(train, options, trainSteps);
+            var (seconds, steps) = Benchmark.TimeSteps(train, options.BatchSize, window, trainSteps);
             return steps * options.BatchSize / seconds;
         }
-        var rounds = Enumerable.Range(0, options.BaselineRounds).Select(_ => (
+        int roundCount = Math.Max(3, (options.Steps + window - 1) / window);
+        var rounds = Enumerable.Range(0, roundCount).Select(_ => (
             Tool: Rate((epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps)),
             Baseline: Rate((epoch, steps) => baseline.TrainSteps(train, epoch, trainingOptions.Seed, options.BatchSize, steps)))).ToList();
         return new BaselineComparison(Benchmark.Median(rounds.Select(r => r.Tool)), Benchmark.Median(rounds.Select(r => r.Baseline)),
-            baseline.ParameterCount, rounds.Count, options.Steps);
+            baseline.ParameterCount, rounds.Count, window);
     }
 }
