@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Side-by-side speed comparison with the PyTorch reference, on this machine, in one run.
 # Usage: scripts/bench-vs-pytorch.sh [ROUNDS] [STEPS] [THREADS] [more bench options, e.g. --precision mixed_bfloat16]
-# Needs Debian's python3-torch (/usr/bin/python3) and the reference script in ../shared/bench/.
+# Needs Debian's python3-torch and python3-numpy (/usr/bin/python3); the reference is scripts/pytorch_reference.py.
 # The machines are noisy: rounds alternate the two programs, and the medians are compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5} steps=${2:-300} threads=${3:-2}
 shift $(( $# < 3 ? $# : 3 ))
-reference=${REFERENCE:-../shared/bench/pytorch_cnn.py}
+reference=${REFERENCE:-scripts/pytorch_reference.py}
+if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+  echo "bench-vs-pytorch: the PyTorch reference needs Debian's python3-torch and python3-numpy (sudo apt-get install python3-torch python3-numpy)." >&2
+  exit 2
+fi
 dotnet publish src/FashionCnn.Cli -c Release -o bin/bench -v quiet -nologo >/dev/null
 
 for ((i = 1; i <= rounds; i++)); do

@@ -175,7 +175,7 @@ internal static class ExplainCommand
             text.AppendLine($"  {image.Input}: {DisplayText.Escape(image.Predicted.Name)} {Percent.Any(image.Predicted.Probability)}{label}{map}");
         }
         text.AppendLine($"{report.Images.Count:N0} {(report.Images.Count == 1 ? "map" : "maps")} in {report.Seconds:F2} s");
-        string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} images)" : "";
+        string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} of {report.Images.Count:N0} images; --json gives every map)" : "";
         text.Append($"wrote {CommonOptions.DisplayPath(report.Picture)}{drawn}");
         return text.ToString();
     }

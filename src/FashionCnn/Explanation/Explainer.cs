@@ -24,8 +24,11 @@ public static class Explainer
     /// </summary>
     public const int BatchSize = 128;
 
-    /// <summary>The picture shows at most this many images; the rest are in the report (and --json).</summary>
-    public const int MaxDrawn = 50;
+    /// <summary>
+    /// The picture shows at most this many images, one row of three panels each, captions readable at the picture's
+    /// own size; the rest are in the report (and --json). 32 mistakes drawn were 96 panels of small print.
+    /// </summary>
+    public const int MaxDrawn = Plotting.ExplanationGrid.MaxColumns;
 
     /// <summary>Whether a model takes 28×28 grey images (as (28, 28, 1), (28, 28) or (784,)), the only images explain draws so far.</summary>
     public static bool TakesFashionMnistImages(ModelSpec spec) =>

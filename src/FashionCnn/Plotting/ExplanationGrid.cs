@@ -25,6 +25,13 @@ public static class ExplanationGrid
 
     public static void Save(string path, string title, string mapName, IReadOnlyList<ExplanationCell> images, int side = 28)
     {
+        var (plot, width, height) = Draw(title, mapName, images, side);
+        PlotStyle.SavePng(plot, path, width, height);
+    }
+
+    /// <summary>The picture <see cref="Save"/> writes, with its size in pixels.</summary>
+    public static (Plot Plot, int Width, int Height) Draw(string title, string mapName, IReadOnlyList<ExplanationCell> images, int side = 28)
+    {
         var plot = PlotStyle.NewPlot();
         bool single = images.Count == 1;
         int cellPixels = single ? SingleCellPixels : CellPixels;
@@ -51,6 +58,10 @@ public static class ExplanationGrid
                 {
                     var map = AddHeatmap(plot, image.Map, side, rectangle, new ScottPlot.Colormaps.Turbo(), new ScottPlot.Range(0, 1), overlay: part == 2);
                     if (part == 1) scale = map;
+                    // A map with nothing above zero (Grad-CAM's ReLU of a class the layer argues against) is one flat colour:
+                    // say so, as the feature maps do, rather than leave a blank square to puzzle over.
+                    if (part == 1 && image.Map.All(v => v == 0))
+                        AddText(plot, "all zero", cellLeft + 0.5, cellTop - 0.5, Alignment.MiddleCenter, single ? 14 : 11, Colors.White);
                 }
                 if (single) AddText(plot, rowNames[part], cellLeft + 0.5, cellTop + 0.02, Alignment.LowerCenter);
                 else if (column == 0) AddText(plot, rowNames[part], -0.06, cellTop - 0.5, Alignment.MiddleRight);
@@ -67,15 +78,16 @@ public static class ExplanationGrid
         plot.Title(title);
         double left = single ? -Gap : -LabelWidth, right = columns * (1 + Gap) + Gap;
         double bottom = -blocks * (blockHeight + 2 * Gap) + 2 * Gap;
-        SaveSquare(plot, path, left, right, bottom, top: 0.02, cellPixels);
+        var (width, height) = Square(plot, left, right, bottom, top: 0.02, cellPixels);
+        return (plot, width, height);
     }
 
     /// <summary>
-    /// Saves with fixed margins, so that every cell is square: the data area is exactly <paramref name="cellPixels"/>
-    /// per unit both ways, with room above for the title (fitted to the data area's width, over which it is centred)
+    /// Fixed margins and the picture's size, so that every cell is square: the data area is exactly <paramref name="cellPixels"/>
+    /// per unit both ways, with room above for the title (fitted to the data area's width, narrower than the picture)
     /// and on the right for the colour bar.
     /// </summary>
-    private static void SaveSquare(Plot plot, string path, double left, double right, double bottom, double top, int cellPixels)
+    private static (int Width, int Height) Square(Plot plot, double left, double right, double bottom, double top, int cellPixels)
     {
         foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left, plot.Axes.Right, plot.Axes.Top })
             axis.IsVisible = false;
@@ -87,7 +99,7 @@ public static class ExplanationGrid
         int titleLines = plot.Axes.Title.Label.Text.Split('\n').Length;
         int titlePixels = (int)Math.Ceiling(titleLines * plot.Axes.Title.Label.FontSize * 1.3) + 2 * Margin;
         plot.Layout.Fixed(new PixelPadding(Margin, ColorBarPixels, Margin, titlePixels));
-        PlotStyle.SavePng(plot, path, width, dataHeight + titlePixels + Margin);
+        return (width, dataHeight + titlePixels + Margin);
     }
 
     private static ScottPlot.Plottables.Heatmap AddHeatmap(Plot plot, float[] values, int side, CoordinateRect rectangle,
@@ -109,10 +121,11 @@ public static class ExplanationGrid
         return heatmap;
     }
 
-    private static void AddText(Plot plot, string text, double x, double y, Alignment alignment, float fontSize = 11)
+    private static void AddText(Plot plot, string text, double x, double y, Alignment alignment, float fontSize = 11, Color? color = null)
     {
         var label = plot.Add.Text(text, x, y);
         label.LabelFontSize = fontSize;
         label.LabelAlignment = alignment;
+        if (color is { } c) label.LabelFontColor = c;
     }
 }

@@ -239,7 +239,8 @@ public sealed class TrainingRun : IDisposable
         int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
         progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
-            _model.Description, _model.Spec.ParameterCount, _options.Optimizer.Describe(), _model.InitialWeights is null ? null : _model.Source,
+            _model.Description, _model.Spec.ParameterCount,
+            _options.Optimizer.Describe() + (_options.ReduceLROnPlateau is { } plateau ? $", {plateau.Describe()}" : ""), _model.InitialWeights is null ? null : _model.Source,
             _options.Precision.Name(), _sourceValLoss));
         WriteRunRecord(ended: null);
     }
@@ -325,8 +326,9 @@ public sealed class TrainingRun : IDisposable
     {
         _history.Write(_files.HistoryJson, _files.HistoryCsv);
         if (_history.Epochs.Count == 0) return;
-        TrainingCurves.SaveLoss(_history, _files.LossPlot);
-        TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot);
+        string run = TrainingCurves.RunLabel(_model.Description, _options.Seed, _options.ModelDir);
+        TrainingCurves.SaveLoss(_history, _files.LossPlot, run);
+        TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot, run);
     }
 
     /// <summary>The result and the run record, which is written last: a cancellation up to this moment counts as an interrupt.</summary>

@@ -77,6 +77,23 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Twelve_mistakes_draw_the_first_ten_say_so_and_the_json_keeps_every_map()
+    {
+        using var temp = new TempFolder();
+
+        var text = Explain(temp.Path, "--misclassified", "12", "--split", "test");
+        var json = Json(Explain(temp.Path, "--misclassified", "12", "--split", "test", "--json"));
+
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("(the first 10 of 12 images; --json gives every map)", text.Stdout);
+        Assert.Equal(12, json.Length);
+        Assert.All(json[..10], image => Assert.EndsWith(".png", image.GetProperty("picture").GetString()));
+        Assert.All(json[10..], image => Assert.Equal(JsonValueKind.Null, image.GetProperty("picture").ValueKind));
+        using var picture = SKBitmap.Decode(Directory.GetFiles(temp.Path, "*.png").Single());
+        Assert.True(picture.Height < picture.Width, $"{picture.Width}×{picture.Height}: one row of ten, not two");
+    }
+
+    [Fact]
     public void One_image_is_counted_as_one_map()
     {
         using var temp = new TempFolder();

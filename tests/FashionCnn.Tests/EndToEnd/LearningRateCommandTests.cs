@@ -92,6 +92,7 @@ public class LearningRateCommandTests
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         AssertRates([0.001, 0.001, 0.001, 0.0005], HistoryRates(temp.Path));
         Assert.Contains("Epoch 3: ReduceLROnPlateau reducing learning rate to 0.0005.", resumed.Stdout);
+        Assert.Contains("optimizer adam (learning rate 0.001), ReduceLROnPlateau (monitor val_loss, factor 0.5, patience 2,", resumed.Stdout);
         Assert.Contains("--learning-rate 0.001 --reduce-lr-on-plateau --plateau-factor 0.5 --plateau-patience 2 --plateau-min-delta 100 --patience 0", CommandLine(temp.Path));
         Assert.Contains("ReduceLROnPlateau (monitor val_loss, factor 0.5, patience 2, mode auto, min_delta 100, cooldown 0, min_lr 0)",
             File.ReadAllText(Path.Combine(temp.Path, "report.html")));

@@ -103,6 +103,48 @@ public class PredictCommandTests
         Assert.Equal(TestSet.Value.Labels[index], outcome.GetProperty("predictions")[0].GetProperty("class").GetInt32());
     }
 
+    /// <summary>
+    /// Test image <paramref name="index"/> as a phone photo of a navy garment on beige cloth: 8× larger in a 400×320
+    /// frame, each pixel between the cloth's colour and navy by the garment's intensity, with seeded noise of ±12 per channel.
+    /// </summary>
+    private static string WriteOnBeige(string path, int index)
+    {
+        const int scale = 8, width = 400, height = 320, left = (width - 28 * scale) / 2, top = (height - 28 * scale) / 2;
+        var (cloth, navy) = ((r: 236.0, g: 224.0, b: 198.0), (r: 20.0, g: 30.0, b: 90.0));
+        var image = TestSet.Value.Image(index);
+        var random = new Random(index);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                bool inside = x >= left && x < left + 28 * scale && y >= top && y < top + 28 * scale;
+                double t = inside ? image[(y - top) / scale * 28 + (x - left) / scale] / 255.0 : 0;
+                byte Channel(double background, double garment) => (byte)Math.Clamp(background + t * (garment - background) + random.Next(-12, 13), 0, 255);
+                bitmap.SetPixel(x, y, new SKColor(Channel(cloth.r, navy.r), Channel(cloth.g, navy.g), Channel(cloth.b, navy.b)));
+            }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+        return path;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_photo_on_a_tinted_noisy_background_is_levelled_to_black_and_classified_as_the_data_set_image(int index)
+    {
+        using var temp = new TempFolder();
+        string photo = WriteOnBeige(temp.File($"beige{index}.png"), index);
+
+        var outcome = Json(Predict(photo, "--json", "--show-input", temp.File("seen.png"))).Single();
+
+        Assert.Equal(TestSet.Value.Labels[index], outcome.GetProperty("predictions")[0].GetProperty("class").GetInt32());
+        // The beige cloth (luma about 224, 31 once inverted) is the background: black in the image the network sees.
+        using var seen = SKBitmap.Decode(temp.File("seen.png"));
+        var corners = new[] { seen.GetPixel(0, 0), seen.GetPixel(seen.Width - 1, 0), seen.GetPixel(0, seen.Height - 1), seen.GetPixel(seen.Width - 1, seen.Height - 1) };
+        Assert.All(corners, c => Assert.True(c.Red < 8, $"a corner of the image the network sees is {c.Red}, not black"));
+    }
+
     [Fact]
     public void Bad_pictures_are_one_line_errors_with_exit_2_and_the_good_ones_are_still_classified()
     {
