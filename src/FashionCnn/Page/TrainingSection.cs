@@ -29,8 +29,13 @@ public static class TrainingSection
                 e.Epoch == best.Epoch)));
 
         string loss = Path.Combine(scratch, "loss.png"), accuracy = Path.Combine(scratch, "accuracy.png");
-        TrainingCurves.SaveLoss(history, loss);
-        TrainingCurves.SaveAccuracy(history, accuracy);
+        // The same titles as the run's own loss.png and accuracy.png, from its record.
+        string? run = sources.Run?["options"] is System.Text.Json.Nodes.JsonObject options && (string?)options["architecture"] is { } architecture
+                      && (int?)options["seed"] is int seed
+            ? TrainingCurves.RunLabel(architecture, seed, (string?)options["model_dir"] ?? sources.Folder)
+            : null;
+        TrainingCurves.SaveLoss(history, loss, run);
+        TrainingCurves.SaveAccuracy(history, accuracy, run);
         string span = history.Epochs.Count == 1 ? "epoch 1" : $"epochs 1 to {history.Epochs[^1].Epoch}";
         string rateCurve = rates ? "; a dotted line on the right axis is the learning rate at each epoch's end" : "";
         page.Picture(loss, $"Line chart of training and validation loss over {span}; a dashed line marks epoch {best.Epoch}, "

@@ -7,25 +7,29 @@ namespace FashionCnn.Training;
 /// <summary>The book's plots of a History: train vs validation loss (and accuracy) per epoch, the best epoch marked.</summary>
 public static class TrainingCurves
 {
-    public static void SaveLoss(History history, string path) => PlotStyle.SavePng(Loss(history), path, 800, 500);
+    public static void SaveLoss(History history, string path, string? run = null) => PlotStyle.SavePng(Loss(history, run), path, 800, 500);
 
-    public static void SaveAccuracy(History history, string path) => PlotStyle.SavePng(Accuracy(history), path, 800, 500);
+    public static void SaveAccuracy(History history, string path, string? run = null) => PlotStyle.SavePng(Accuracy(history, run), path, 800, 500);
+
+    /// <summary>
+    /// Which run the curves belong to, for their titles: "8-2-cnn, seed 42, in models". Every run writes loss.png into
+    /// its model folder, and two of them side by side are told apart only by what they say they are.
+    /// </summary>
+    public static string RunLabel(string architecture, int seed, string modelDir) => $"{architecture}, seed {seed}, in {modelDir}";
 
     /// <summary>The loss curves, and the learning rate on the right axis when the run recorded one (a schedule or ReduceLROnPlateau).</summary>
-    public static Plot Loss(History history)
+    public static Plot Loss(History history, string? run = null)
     {
-        var plot = Build(history, "Loss per epoch", "loss", e => e.Loss, e => e.ValLoss);
+        var plot = Build(history, Titled("Loss per epoch", run), "loss", e => e.Loss, e => e.ValLoss);
         if (history.HasLearningRates) AddLearningRate(plot, history);
         return plot;
     }
 
-    public static Plot Accuracy(History history) => Build(history, "Accuracy per epoch", "accuracy", e => e.Accuracy, e => e.ValAccuracy);
+    public static Plot Accuracy(History history, string? run = null) =>
+        Build(history, Titled("Accuracy per epoch", run), "accuracy", e => e.Accuracy, e => e.ValAccuracy);
 
-    /// <summary>
-    /// Both curves and a dashed line at the epoch the checkpoint keeps (the lowest val_loss, as ModelCheckpoint and
-    /// EarlyStopping judge it), even for a one-epoch run. The legend sits below the axes, outside the data area,
-    /// so it never hides a curve or the marker.
-    /// </summary>
+    private static string Titled(string what, string? run) => run is null ? what : $"{what} — {run}";
+
     /// <summary>The optimizer's rate at each epoch's end, dotted, on its own axis at the right: its scale is not the loss's.</summary>
     private static void AddLearningRate(Plot plot, History history)
     {
@@ -42,6 +46,11 @@ public static class TrainingCurves
         plot.Axes.SetLimitsX(epochs.FirstOrDefault(1) - 0.5, epochs.LastOrDefault(1) + 0.5);
     }
 
+    /// <summary>
+    /// Both curves and a dashed line at the epoch the checkpoint keeps (the lowest val_loss, as ModelCheckpoint and
+    /// EarlyStopping judge it), even for a one-epoch run. The legend sits below the axes, outside the data area,
+    /// so it never hides a curve or the marker.
+    /// </summary>
     private static Plot Build(History history, string title, string metric, Func<EpochRecord, double> train, Func<EpochRecord, double> validation)
     {
         var plot = PlotStyle.NewPlot();

@@ -326,8 +326,9 @@ public sealed class TrainingRun : IDisposable
     {
         _history.Write(_files.HistoryJson, _files.HistoryCsv);
         if (_history.Epochs.Count == 0) return;
-        TrainingCurves.SaveLoss(_history, _files.LossPlot);
-        TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot);
+        string run = TrainingCurves.RunLabel(_model.Description, _options.Seed, _options.ModelDir);
+        TrainingCurves.SaveLoss(_history, _files.LossPlot, run);
+        TrainingCurves.SaveAccuracy(_history, _files.AccuracyPlot, run);
     }
 
     /// <summary>The result and the run record, which is written last: a cancellation up to this moment counts as an interrupt.</summary>

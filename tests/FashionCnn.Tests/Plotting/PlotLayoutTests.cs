@@ -55,6 +55,20 @@ public class PlotLayoutTests
     }
 
     [Fact]
+    public void The_curves_titles_name_the_model_the_seed_and_the_folder_of_the_run()
+    {
+        var history = new History();
+        history.Add(new EpochRecord(1, 0.6, 0.8, 0.5, 0.82, 10));
+        string run = TrainingCurves.RunLabel("7-3-dropout", 7, "runs/dropout");
+
+        string loss = TrainingCurves.Loss(history, run).Axes.Title.Label.Text;
+        string accuracy = TrainingCurves.Accuracy(history, run).Axes.Title.Label.Text;
+
+        Assert.Equal("Loss per epoch — 7-3-dropout, seed 7, in runs/dropout", loss);
+        Assert.Equal("Accuracy per epoch — 7-3-dropout, seed 7, in runs/dropout", accuracy);
+    }
+
+    [Fact]
     public void A_one_epoch_run_still_marks_its_best_epoch()
     {
         var history = new History();
