@@ -44,9 +44,18 @@ public static class ExplanationPicture
         if (indices.Count > 1)
             return indices.Zip(indices.Skip(1)).All(p => p.Second == p.First + 1)
                 ? $"{split}-{indices[0]}-to-{indices[^1]}"
-                : $"{split}-{indices.Count}-images";
-        return options.Files.Count == 1 ? Path.GetFileNameWithoutExtension(options.Files[0]) : $"{options.Files.Count}-pictures";
+                : $"{split}-{indices.Count}-images-{Fingerprint(indices.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))}";
+        return options.Files.Count == 1
+            ? Path.GetFileNameWithoutExtension(options.Files[0])
+            : $"{options.Files.Count}-pictures-{Fingerprint(options.Files.Select(Path.GetFullPath))}";
     }
+
+    /// <summary>
+    /// Eight hex digits of the SHA-256 of the inputs in their order: two lists of as many pictures or indices get two
+    /// names (both were once "3-pictures"), and the same list the same name, as every other output of the tool.
+    /// </summary>
+    private static string Fingerprint(IEnumerable<string> inputs) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', inputs))))[..8];
 
     private static string Title(ExplainOptions options, string modelName, string choice, string description, IReadOnlyList<ExplainedImage> images, int? mistakes)
     {
