@@ -132,7 +132,8 @@ public static class KerasModelConfig
         var dims = array.Skip(withBatch ? 1 : 0).Select(d => d is JsonValue v && v.TryGetValue(out int n) ? n : -1).ToArray();
         if (dims.Length is < 1 or > 3 || dims.Any(d => d < 1))
             throw new FashionCnnException($"{source}: input shape {array.ToJsonString()} ({key}) is not one this tool runs: 1 to 3 known positive sizes after the batch.");
-        return new TensorShape(dims);
+        try { return new TensorShape(dims); }
+        catch (FashionCnnException e) { throw new FashionCnnException($"{source}: input shape {array.ToJsonString()} ({key}): {e.Message}", e); }
     }
 
     private static T RequireChannelsLast<T>(KerasConfigValues c, T layer)

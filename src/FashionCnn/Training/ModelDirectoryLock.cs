@@ -24,17 +24,29 @@ public sealed class ModelDirectoryLock : IDisposable
         foreach (string path in new[] { lockPath, pidPath })
             if (FileKinds.Of(path) is not (FileKind.Regular or FileKind.Missing) and var kind)
                 throw new FashionCnnException($"--model-dir {modelDir}: {Path.GetFileName(path)} there is {kind.Describe()}, not this tool's lock file; remove it.");
+        FileStream stream;
         try
         {
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            File.WriteAllText(pidPath, Environment.ProcessId.ToString());
-            return new ModelDirectoryLock(stream, lockPath, pidPath);
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException) when (File.Exists(lockPath))
         {
             string holder = File.Exists(pidPath) ? File.ReadAllText(pidPath).Trim() : "unknown";
             throw new FashionCnnException(
                 $"--model-dir {modelDir} is in use by another fashioncnn train (process {holder}); wait for it to finish or choose another --model-dir.");
+        }
+        var held = new ModelDirectoryLock(stream, lockPath, pidPath);
+        try
+        {
+            File.WriteAllText(pidPath, Environment.ProcessId.ToString());
+            return held;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk takes even the few bytes of the process id: say so, and leave neither file behind.
+            held.Dispose();
+            string reason = e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? "the disk is full" : e.Message.TrimEnd('.');
+            throw new IOException($"--model-dir {modelDir}: cannot write there ({reason}); nothing was written.", e);
         }
     }
 

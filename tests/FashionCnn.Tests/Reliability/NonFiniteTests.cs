@@ -128,3 +128,25 @@ public class MalformedConfigTests
         Assert.Single(result.Stderr.Trim().Split('\n'));
     }
 }
+
+/// <summary>
+/// A shape whose product passes 2³¹ values: 16 × 268,435,457 = 2³² + 16, which an int product reads as 16, so a
+/// summary used to show Flatten's output as (None, 16) and build a model for a shape the file never had.
+/// </summary>
+public class ShapeOverflowTests
+{
+    [Theory]
+    [InlineData("""[{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 16, 268435457], "name": "i"}}, {"class_name": "Flatten", "config": {"name": "f"}}, {"class_name": "Dense", "config": {"name": "d", "units": 10}}]""")]
+    public void A_shape_of_more_values_than_a_tensor_holds_is_one_line_exit_2_naming_the_file(string layers)
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("wrap.json"), """{"class_name": "Sequential", "config": {"name": "s", "layers": """ + layers + "}}");
+
+        var result = FashionCnn.Tests.EndToEnd.CliRunner.Run(TestPaths.RepositoryRoot, ["summary", "--architecture", temp.File("wrap.json")]);
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Stdout}{result.Stderr}");
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Contains("wrap.json", result.Stderr);
+        Assert.Contains("2,147,483,647", result.Stderr);
+    }
+}
