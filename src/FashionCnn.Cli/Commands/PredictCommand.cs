@@ -44,6 +44,8 @@ internal static class PredictCommand
                 result.AddError($"Unrecognized command or argument '{unknown}'");
                 return;
             }
+            // --index given twice is the parser's own one-line error; reading its value here would throw instead.
+            if (result.GetResult(index) is { Tokens.Count: > 1 }) return;
             bool hasFiles = result.GetValue(files) is { Length: > 0 }, hasIndex = result.GetValue(index) is not null;
             if (hasFiles == hasIndex)
                 result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");

@@ -244,11 +244,13 @@ public class PredictCommandTests
     [InlineData(new string[0], "give one or more image files, or --index N")]
     [InlineData(new[] { "a.png", "--index", "1" }, "not both")]
     [InlineData(new[] { "--index", "1", "--top", "11" }, "--top must be between 1 and 10")]
+    [InlineData(new[] { "--index", "0", "--index", "1" }, "Option '--index' expects a single argument")]
     public void Wrong_combinations_are_parse_errors(string[] args, string expected)
     {
         var result = Predict(args);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd().Split('\n'));
     }
 }
