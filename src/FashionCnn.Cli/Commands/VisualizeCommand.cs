@@ -24,15 +24,19 @@ internal static class VisualizeCommand
         var vmin = new Option<double>("--vmin") { Description = "Lower end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMin };
         var vmax = new Option<double>("--vmax") { Description = "Upper end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMax };
         var seed = new Option<int>("--seed") { Description = "Seed of the untrained (freshly initialised) comparison.", DefaultValueFactory = _ => defaults.Seed };
-        var data = new DataOptionSet();
-        var command = new Command("visualize", "Draw a layer: kernels trained vs untrained and their histograms (Conv2D), the weight matrix (Dense), the feature maps of one image.")
+        var augmentations = new Option<bool>("--augmentations")
         {
-            layer, model, architecture, sample, split, outDir, vmin, vmax, seed,
+            Description = "Instead of a layer, draw --sample and 15 versions of it as the model's augmentation layers (RandomFlip, RandomTranslation, …) change it in training, each a draw seeded by --seed.",
+        };
+        var data = new DataOptionSet();
+        var command = new Command("visualize", "Draw a layer: kernels trained vs untrained and their histograms (Conv2D), the weight matrix (Dense), the feature maps of one image; or what the augmentation layers do (--augmentations).")
+        {
+            layer, model, architecture, sample, split, outDir, vmin, vmax, seed, augmentations,
         };
         data.AddTo(command);
         command.SetAction(parsed =>
         {
-            var result = LayerVisualization.Create(new VisualizeOptions
+            var options = new VisualizeOptions
             {
                 Layer = parsed.GetValue(layer)!,
                 ModelPath = parsed.GetValue(model)!,
@@ -44,7 +48,15 @@ internal static class VisualizeCommand
                 VMax = parsed.GetValue(vmax),
                 Seed = parsed.GetValue(seed),
                 Data = data.Read(parsed),
-            });
+            };
+            if (parsed.GetValue(augmentations))
+            {
+                var preview = AugmentationPreview.Create(options);
+                Console.WriteLine($"Augmentation of {preview.Sample}: {string.Join(" → ", preview.Layers.Select(l => $"{DisplayText.Escape(l.Name)} ({l.KerasClass})"))}, 15 draws, seed {options.Seed}");
+                Console.WriteLine($"  {"augmentations",-30} {CommonOptions.DisplayPath(preview.Path)}");
+                return ExitCodes.Success;
+            }
+            var result = LayerVisualization.Create(options);
             Console.WriteLine($"Layer {result.LayerIndex}: {DisplayText.Escape(result.Layer.Name)} ({result.Layer.KerasClass}) of {result.Model}");
             if (result.Trained is { } trained)
             {

@@ -18,6 +18,9 @@ internal sealed class KerasConfigValues(JsonObject config, string layer, string 
 
     public bool Has(string key) => config[key] is not null && config[key]!.GetValueKind() != JsonValueKind.Null;
 
+    /// <summary>The value at <paramref name="key"/>, or null when it is absent or JSON null.</summary>
+    public JsonNode? Node(string key) => Has(key) ? config[key] : null;
+
     public FashionCnnException Error(string what) => new($"{source}: layer {layer} ({className}) {what}.");
 
     public string? String(string key) => config[key] switch

@@ -13,7 +13,8 @@ public static class KerasModelConfig
 {
     /// <summary>The layer classes this tool runs, for error messages.</summary>
     public const string SupportedLayers =
-        "InputLayer, Rescaling, Reshape, Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization, Flatten, Dense, Dropout";
+        "InputLayer, Rescaling, Reshape, Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization, Flatten, Dense, Dropout, "
+        + "RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast";
 
     // Sanity bounds on single values, far above any model for 28×28 images; the model as a whole is bounded by ModelSpec.Checked.
     private const int MaxFilters = 1 << 20, MaxUnits = 1 << 26, MaxWindow = 1024;
@@ -59,6 +60,7 @@ public static class KerasModelConfig
         Reshape reshape => new JsonObject { ["name"] = reshape.Name, ["target_shape"] = new JsonArray(reshape.TargetShape.Select(d => (JsonNode?)d).ToArray()) },
         Dense dense => new JsonObject { ["name"] = dense.Name, ["units"] = dense.Units, ["activation"] = ActivationName(dense.Activation) },
         Dropout dropout => new JsonObject { ["name"] = dropout.Name, ["rate"] = dropout.Rate },
+        RandomAugmentation augmentation => AugmentationConfig.Write(augmentation),
         _ => throw new InvalidOperationException($"no Keras config for {layer.GetType().Name}"),
     };
 
@@ -109,6 +111,7 @@ public static class KerasModelConfig
         "Dropout" => new Dropout(c.Layer, Rate(c)),
         "Rescaling" => new Rescaling(c.Layer, c.Number("scale", 1), c.Number("offset", 0)),
         "BatchNormalization" => ParseBatchNormalization(c),
+        _ when AugmentationConfig.Classes.Contains(type) => AugmentationConfig.Parse(type, c),
         "Sequential" or "Functional" or "Model" => throw new FashionCnnException($"{c.Source}: layer {c.Layer} is a nested {type} model, which this tool cannot run; save the model flat."),
         _ => throw new FashionCnnException($"{c.Source}: layer {c.Layer} is a {type}, which this tool cannot run (supported: {SupportedLayers})."),
     };

@@ -102,8 +102,14 @@ public sealed record ModelSpec(TensorShape InputShape, IReadOnlyList<Layer> Laye
 
     public long NonTrainableParameterCount => Shapes().Sum(row => row.Layer.NonTrainableParameterCount(row.Input));
 
-    /// <summary>A model whose first layer is Rescaling was trained on raw pixels (0–255) and scales them itself.</summary>
-    public bool TakesRawPixels => Layers.Count > 0 && Layers[0] is Rescaling;
+    /// <summary>
+    /// A model whose first layer is Rescaling was trained on raw pixels (0–255) and scales them itself; augmentation
+    /// layers before it (as Keras' tutorials place them) see the raw pixels too.
+    /// </summary>
+    public bool TakesRawPixels => Layers.SkipWhile(l => l is RandomAugmentation).FirstOrDefault() is Rescaling;
+
+    /// <summary>The augmentation layers, which act in training only (and are left out of an ONNX export).</summary>
+    public IEnumerable<RandomAugmentation> Augmentations => Layers.OfType<RandomAugmentation>();
 
     /// <summary>The shape of the model's output for one image.</summary>
     public TensorShape OutputShape => Shapes()[^1].Output;

@@ -25,10 +25,10 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     public ModelSpec Spec { get; }
 
     /// <summary>
-    /// Where dropout draws its masks in training mode. A generator owned by the training run makes a run
+    /// Where dropout draws its masks and the augmentation layers their changes in training mode. A generator owned by the training run makes a run
     /// reproducible whatever else in the process uses libtorch's global generator; null uses the global one.
     /// </summary>
-    public Generator? DropoutGenerator { get; set; }
+    public Generator? TrainingGenerator { get; set; }
 
     /// <summary>The dtype policy the layers compute with; the weights stay float32 either way.</summary>
     public Precision Precision { get; set; } = Precision.Float32;
@@ -333,8 +333,8 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     /// <summary>Inverted dropout, as Keras and PyTorch do it: zero each unit with probability rate, scale the rest by 1/(1 − rate).</summary>
     private Tensor ApplyDropout(Tensor x, double rate)
     {
-        if (DropoutGenerator is null) return nn.functional.dropout(x, rate, training: true);
-        using var keep = empty_like(x).bernoulli_(1 - rate, DropoutGenerator);
+        if (TrainingGenerator is null) return nn.functional.dropout(x, rate, training: true);
+        using var keep = empty_like(x).bernoulli_(1 - rate, TrainingGenerator);
         return x.mul(keep).div_(1 - rate);
     }
 
@@ -355,6 +355,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
             Dense dense => Activate(Project(index, x), dense.Activation, isOutput),
             BatchNormalization norm => ApplyBatchNorm(norm, (BatchNorm1d)_modules[index]!, x),
             Dropout dropout => training ? ApplyDropout(x, dropout.Rate) : x,
+            RandomAugmentation augmentation => training ? augmentation.Augment(x, TrainingGenerator) : x,
             var unknown => throw new NotSupportedException($"the network cannot run layer {unknown.Name} ({unknown.KerasClass})."),
         };
     }

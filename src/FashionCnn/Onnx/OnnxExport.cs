@@ -65,13 +65,20 @@ public static class OnnxExport
             yield return (OnnxFormat.SourceSha256Key, source.Sha256);
         }
         yield return (OnnxFormat.VersionKey, Checkpoint.ToolVersion);
+        if (spec.Augmentations.Any())
+            yield return (OnnxFormat.AugmentationKey, AugmentationNote(spec));
     }
+
+    /// <summary>The augmentation layers the graph leaves out: they act in training only, so inference is the same without them.</summary>
+    private static string AugmentationNote(ModelSpec spec) =>
+        string.Join(", ", spec.Augmentations.Select(a => $"{a.Name} ({a.KerasClass})")) + ": training-only augmentation, the identity at inference";
 
     private static string Description(ModelSpec spec)
     {
         string shape = $"(N, {string.Join(", ", spec.InputShape.Dimensions)})";
         string pixels = spec.TakesRawPixels ? "raw pixels 0-255 (the model rescales them)" : "pixels / 255 (0-1)";
         return $"Keras Sequential model exported by fashioncnn {Checkpoint.ToolVersion}. Input '{OnnxFormat.InputName}': float32 {shape}, "
-               + $"{pixels}, 0 = background. Output '{OnnxFormat.OutputName}': (N, {spec.OutputUnits}) class probabilities.";
+               + $"{pixels}, 0 = background. Output '{OnnxFormat.OutputName}': (N, {spec.OutputUnits}) class probabilities."
+               + (spec.Augmentations.Any() ? $" Left out (training-only augmentation): {AugmentationNote(spec).Split(':')[0]}." : "");
     }
 }

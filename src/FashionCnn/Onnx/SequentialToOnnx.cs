@@ -77,7 +77,8 @@ internal sealed class SequentialToOnnx
                 Activate(dense.Name, dense.Activation, isOutput);
                 break;
             case Dropout:
-                break; // inference: the identity
+            case RandomAugmentation:
+                break; // inference: the identity (an augmentation layer is named in the export's metadata)
             default:
                 throw new FashionCnnException(
                     $"{_source}: layer {layer.Name} ({layer.KerasClass}) has no ONNX translation in fashioncnn; export the model as pt or safetensors instead.");

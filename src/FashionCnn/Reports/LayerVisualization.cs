@@ -159,7 +159,7 @@ public static class LayerVisualization
         {
             WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{FileNamePart.From(layer.Name)}-weights.png"),
                 $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
-            if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape))
+            if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape or RandomAugmentation))
                 SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{FileNamePart.From(layer.Name)}-weights-as-images.png"),
                     $"{layer.Name} (Dense): each unit's 784 weights as the 28×28 image they weigh — {modelName}");
         }

@@ -50,7 +50,7 @@ public sealed class Trainer : IDisposable
         if (stepLimit is int limit) steps = Math.Min(steps, limit);
         // Dropout draws from a generator of the run's own, seeded per epoch: every epoch is reproducible on its own.
         using var dropoutRandomness = new Generator(unchecked((ulong)EpochSeed(_options.Seed, epoch)), device);
-        _net.DropoutGenerator = dropoutRandomness;
+        _net.TrainingGenerator = dropoutRandomness;
         _net.train();
         try
         {
@@ -58,7 +58,7 @@ public sealed class Trainer : IDisposable
         }
         finally
         {
-            _net.DropoutGenerator = null;
+            _net.TrainingGenerator = null;
         }
     }
 

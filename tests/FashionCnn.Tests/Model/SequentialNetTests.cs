@@ -133,7 +133,7 @@ public class SequentialNetTests
     }
 }
 
-public class DropoutGeneratorTests
+public class TrainingGeneratorTests
 {
     [Fact]
     public void A_seeded_dropout_generator_gives_the_same_mask_and_keras_scaling()
@@ -142,9 +142,9 @@ public class DropoutGeneratorTests
         using var ones = torch.ones(1, 1000);
         net.train();
 
-        net.DropoutGenerator = new Generator(5);
+        net.TrainingGenerator = new Generator(5);
         using var first = net.call(ones);
-        net.DropoutGenerator = new Generator(5);
+        net.TrainingGenerator = new Generator(5);
         using var second = net.call(ones);
 
         Assert.True(first.allclose(second, 0, 0));

@@ -1,0 +1,67 @@
+using FashionCnn.Data;
+using FashionCnn.Files;
+using FashionCnn.Interop;
+using FashionCnn.Model;
+using FashionCnn.Plotting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FashionCnn.Reports;
+
+/// <summary>What <c>visualize --augmentations</c> drew: the model's augmentation layers and the picture.</summary>
+public sealed record AugmentationPreviewResult(IReadOnlyList<RandomAugmentation> Layers, string Sample, string Path);
+
+/// <summary>
+/// Keras' augmentation tutorial's figure: one image and 15 versions of it as the model's augmentation layers change it
+/// in training (each a fresh draw, seeded by --seed), on one grey scale so a darker fill or a contrast change shows.
+/// </summary>
+public static class AugmentationPreview
+{
+    private const int Versions = 15, Columns = 4;
+
+    public static AugmentationPreviewResult Create(VisualizeOptions options)
+    {
+        InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataSources.RequireOptions(options.Data);
+        string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("--data", DataSources.InputFiles(options.Data));
+        string modelName = System.IO.Path.GetFileName(options.ModelPath);
+        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
+        using var net = model.Net;
+        var layers = net.Spec.Layers.TakeWhile(l => l is RandomAugmentation).Cast<RandomAugmentation>().ToList();
+        if (layers.Count == 0)
+            throw new FashionCnnException(net.Spec.Augmentations.Any()
+                ? $"{modelName}: its augmentation layers do not come first; --augmentations draws the ones that take the input image."
+                : $"{modelName} has no augmentation layers (RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast); --augmentations draws what they do in training.");
+
+        var splits = BookSplits.Load(options.Data);
+        Inference.ModelFit.Require(net.Spec.InputShape, model.ClassNames.Count, splits[options.Split], modelName);
+        var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
+        string sample = $"{options.Split.Name()}[{options.Sample}]";
+
+        var images = Augmented(net, layers, bytes, options.Seed);
+        double top = net.Spec.TakesRawPixels ? 255 : 1;
+        string path = paths.OutputIn("--out", options.OutDir, System.IO.Path.Combine(outDir, $"augmentations-{options.Split.Name()}-{options.Sample}.png"));
+        ImageGrid.Save(path, $"{sample} ({model.ClassNames[label]}) and {Versions} draws of {string.Join(" → ", layers.Select(l => l.KerasClass))} — {modelName}",
+            images, Columns, new ScottPlot.Colormaps.GrayscaleReversed(), new ScottPlot.Range(0, top), cellPixels: 150);
+        return new AugmentationPreviewResult(layers, sample, path);
+    }
+
+    /// <summary>The image as the model takes it, then <see cref="Versions"/> draws of the layers in order; an RGB image shows its mean of channels.</summary>
+    private static List<GridImage> Augmented(SequentialNet net, IReadOnlyList<RandomAugmentation> layers, byte[] bytes, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var image = net.InputFromPixels(tensor(bytes, net.PixelShape(1), ScalarType.Byte)).contiguous();
+        var batch = image.expand(Versions, -1, -1, -1).contiguous();
+        var generator = new Generator((ulong)seed);
+        foreach (var layer in layers) batch = layer.Augment(batch, generator);
+        var all = cat([image, batch], 0).mean([1]).contiguous();
+        int h = (int)all.shape[1], w = (int)all.shape[2];
+        float[] values = all.data<float>().ToArray();
+        return Enumerable.Range(0, Versions + 1)
+            .Select(i => new GridImage(values.AsSpan(i * h * w, h * w).ToArray(), h, w, i == 0 ? "original" : $"draw {i}"))
+            .ToList();
+    }
+}
