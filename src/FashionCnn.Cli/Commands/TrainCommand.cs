@@ -152,7 +152,13 @@ internal static class TrainCommand
         }
         interruption.RunRecorded(result);
         PrintSummary(result, options);
-        if (writeReport) WriteReport(options, failure: null);
+        if (writeReport)
+        {
+            bool signalled = interruption.Signalled;
+            WriteReport(options, failure: null);
+            // Ctrl+C while the page was written marks run.json interrupted after the page read it: written again, the page says so.
+            if (!signalled && interruption.Signalled) WriteReport(options, failure: null);
+        }
         return interruption.ExitCode();
     }
 

@@ -29,6 +29,12 @@ internal sealed class TrainingInterruption
 
     public CancellationToken Token => _cancellation.Token;
 
+    /// <summary>Whether Ctrl+C or SIGTERM has come so far.</summary>
+    public bool Signalled
+    {
+        get { lock (_gate) return _first is not null; }
+    }
+
     /// <summary>The run has written its record: from now on an interrupt is noted in that record.</summary>
     public void RunRecorded(TrainingResult result)
     {

@@ -66,6 +66,21 @@ public class InterruptTests
         }
     }
 
+    [Fact]
+    public void Ctrl_c_while_the_page_is_written_ends_in_130_and_a_page_that_says_interrupted()
+    {
+        // The summary's "run record" line comes just before the page is written (seconds: it evaluates val and test).
+        using var temp = new TempFolder();
+        using var run = TrainingProcess.WithReport("--limit", "64", "--epochs", "1", "--patience", "0", "--seed", "3", "--model-dir", temp.Path);
+        run.WaitFor("run record");
+        Assert.True(run.Interrupt(), "the run ended before Ctrl+C");
+
+        Assert.Equal(130, run.WaitForExit());
+        string page = File.ReadAllText(Path.Combine(temp.Path, "report.html"));
+        Assert.Contains("Interrupted (Ctrl+C or SIGTERM) after 1 complete epoch(s) of 1", page);
+        Assert.DoesNotContain("Finished all", page);
+    }
+
     private static void AssertInterrupted(TrainingProcess run, TempFolder temp, string line, int count, int delayMs)
     {
         int exitCode = run.WaitForExit();
