@@ -242,6 +242,27 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
         shape[axis] = x.shape[axis];
         Tensor mean, variance;
+        if (training && axis == 1)
+        {
+            // libtorch's own kernel normalises by the batch's mean and biased variance, as Keras does, in one fused
+            // forward and backward (bench --profile of 8-2-cnn-plus, its two BatchNormalization layers a step: 1.5 ms forward
+            // and 4.7 ms backward written out as below, 0.5 and 0.5 ms so). It moves the running variance by the unbiased
+            // batch variance (× n/(n − 1)); Keras moves it by the biased one, so the increment is scaled back by (n − 1)/n.
+            long n = x.numel() / x.shape[1];
+            double keep = spec.Momentum;
+            // Copies, because autograd keeps the buffers it was given for backward.
+            var movingMean = norm.running_mean!.clone();
+            var movingVariance = norm.running_var!.clone();
+            var normalised = nn.functional.batch_norm(x, movingMean, movingVariance, norm.weight, norm.bias, training: true,
+                momentum: 1 - keep, eps: spec.Epsilon);
+            using (no_grad())
+            {
+                var kept = norm.running_var!.mul(keep);
+                norm.running_mean!.copy_(movingMean);
+                norm.running_var!.copy_(movingVariance.sub(kept).mul_((n - 1) / (double)n).add_(kept));
+            }
+            return normalised.to_type(input.dtype);
+        }
         if (training)
         {
             long[] dims = Enumerable.Range(0, (int)x.dim()).Where(d => d != axis).Select(d => (long)d).ToArray();

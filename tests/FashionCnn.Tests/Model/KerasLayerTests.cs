@@ -28,6 +28,39 @@ public class KerasLayerTests
     }
 
     [Fact]
+    public void Batch_normalization_of_an_image_normalises_each_channel_over_batch_height_and_width()
+    {
+        // Two 2×2 images of 2 channels: channel 0 holds 1..8 (mean 4.5, biased variance 5.25), channel 1 ten times that.
+        var spec = new ModelSpec(new TensorShape(2, 2, 2), [new BatchNormalization("bn", Epsilon: 0.01, Momentum: 0.9)]);
+        using var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(1);
+        net.train();
+        float[] channel0 = [1, 2, 3, 4, 5, 6, 7, 8];
+        // (N, C, H, W): image n, channel c, four pixels.
+        float[] values = [.. channel0[..4], .. channel0[..4].Select(v => 10 * v), .. channel0[4..], .. channel0[4..].Select(v => 10 * v)];
+        using var x = tensor(values, [2, 2, 2, 2]);
+
+        float[] actual = net.call(x).data<float>().ToArray();
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            int channel = i / 4 % 2;
+            double mean = channel == 0 ? 4.5 : 45, variance = channel == 0 ? 5.25 : 525;
+            Assert.Equal((values[i] - mean) / Math.Sqrt(variance + 0.01), actual[i], 5);
+        }
+        var stats = net.NamedWeights().ToDictionary(w => w.Name, w => w.Tensor.data<float>().ToArray());
+        Assert.Equal([0.9 * 0 + 0.1 * 4.5, 0.9 * 0 + 0.1 * 45], stats["bn.running_mean"].Select(v => (double)v), new ToleranceComparer(1e-5));
+        Assert.Equal([0.9 * 1 + 0.1 * 5.25, 0.9 * 1 + 0.1 * 525], stats["bn.running_var"].Select(v => (double)v), new ToleranceComparer(1e-4));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+
+        public int GetHashCode(double value) => 0;
+    }
+
+    [Fact]
     public void Average_pooling_with_same_padding_averages_only_the_cells_inside_the_image()
     {
         // A 3×3 image 1..9, 2×2 windows, stride 2, same padding: output 2×2, the odd row and column padded at the
