@@ -309,9 +309,12 @@ public sealed class TrainingRun : IDisposable
             ? $"the checkpoint of epoch {_earlyStopping.BestEpoch + 1} is kept"
             : "no epoch finished, so there is no checkpoint";
         string where = step is int s ? $"the loss became NaN or infinite at epoch {epoch + 1}, step {s}" : $"val_loss became NaN or infinite at epoch {epoch + 1}";
-        throw new TrainingDivergedException(
-            $"training diverged: {where}; {kept}. "
-            + $"Try a lower --learning-rate (now {_options.Optimizer.EffectiveLearningRate.ToString(CultureInfo.InvariantCulture)}).");
+        // The rate at the step that overflowed: a schedule's or a reduced plateau rate may be far from --learning-rate.
+        string rate = _trainer.Optimizer.CurrentLearningRate.ToString(CultureInfo.InvariantCulture);
+        string advice = _options.Optimizer.Schedule is not null
+            ? $"Try a schedule with lower rates (it gave {rate} at that step)."
+            : $"Try a lower --learning-rate (now {rate}).";
+        throw new TrainingDivergedException($"training diverged: {where}; {kept}. {advice}");
     }
 
     private void RestoreBestWeights()

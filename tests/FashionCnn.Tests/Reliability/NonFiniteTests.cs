@@ -96,6 +96,21 @@ public class NonFiniteTests
         Assert.Matches(@"^fashioncnn: training diverged: (the loss|val_loss) became NaN or infinite at epoch \d", result.Stderr.Trim());
         Assert.Single(result.Stderr.Trim().Split('\n'));
         History.FromJson(File.ReadAllText(Path.Combine(temp.Path, "history.json")));
+        Assert.EndsWith("Try a lower --learning-rate (now 1E+35).", result.Stderr.Trim());
+    }
+
+    /// <summary>Under a schedule the advice names the rate at the step that overflowed, not the starting one.</summary>
+    [Fact]
+    public void A_run_that_diverges_under_a_schedule_names_the_schedules_rate_at_that_step()
+    {
+        using var temp = new TempFolder();
+        // 8 steps an epoch; from step 5 the rate is 1e35.
+        var result = FashionCnn.Tests.EndToEnd.CliRunner.Run(TestPaths.RepositoryRoot,
+            ["train", "--lr-schedule", "piecewise", "--boundaries", "4", "--values", "0.001,1e35", "--limit", "256", "--epochs", "2",
+                "--device", "cpu", "--no-report", "--model-dir", temp.Path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.EndsWith("Try a schedule with lower rates (it gave 1E+35 at that step).", result.Stderr.Trim());
     }
 }
 
