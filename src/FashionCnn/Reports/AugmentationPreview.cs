@@ -21,12 +21,7 @@ public static class AugmentationPreview
 
     public static AugmentationPreviewResult Create(VisualizeOptions options)
     {
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataSources.RequireOptions(options.Data);
-        string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data));
+        var (outDir, paths) = LayerVisualization.CheckPaths(options);
         string modelName = System.IO.Path.GetFileName(options.ModelPath);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
@@ -36,9 +31,7 @@ public static class AugmentationPreview
                 ? $"{modelName}: its augmentation layers do not come first; --augmentations draws the ones that take the input image."
                 : $"{modelName} has no augmentation layers (RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast); --augmentations draws what they do in training.");
 
-        var splits = BookSplits.Load(options.Data);
-        Inference.ModelFit.Require(net.Spec.InputShape, model.ClassNames.Count, splits[options.Split], modelName);
-        var (bytes, label) = splits.Image(options.Split, options.Sample, "--sample");
+        var (_, bytes, label) = LayerVisualization.Sample(options, net.Spec, model.ClassNames.Count, modelName);
         string sample = $"{options.Split.Name()}[{options.Sample}]";
 
         var images = Augmented(net, layers, bytes, options.Seed);

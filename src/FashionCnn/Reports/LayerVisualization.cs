@@ -61,13 +61,7 @@ public static class LayerVisualization
             throw new FashionCnnException($"--vmin and --vmax must be finite numbers (got {options.VMin} and {options.VMax}).");
         if (options.VMin >= options.VMax)
             throw new FashionCnnException($"--vmin ({options.VMin}) must be below --vmax ({options.VMax}).");
-        // Every path first, before libtorch, the model or the data are loaded.
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
-        DataSources.RequireOptions(options.Data);
-        string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data));
+        var (outDir, paths) = CheckPaths(options);
         string modelName = Path.GetFileName(options.ModelPath);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
         using var net = model.Net;
@@ -114,8 +108,20 @@ public static class LayerVisualization
         return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
     }
 
+    /// <summary>Every path of the command, checked before libtorch, the model or the data are loaded: the --out folder and the files read.</summary>
+    internal static (string OutDir, CommandFiles Paths) CheckPaths(VisualizeOptions options)
+    {
+        InputFiles.Require(options.ModelPath, "--model");
+        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        DataSources.RequireOptions(options.Data);
+        string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
+        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+            .Inputs("--data", DataSources.InputFiles(options.Data));
+        return (outDir, paths);
+    }
+
     /// <summary>The data set and image --sample names in --split, checked against the model's input.</summary>
-    private static (BookSplits Splits, byte[] Bytes, int Label) Sample(VisualizeOptions options, ModelSpec spec, int classes, string modelName)
+    internal static (BookSplits Splits, byte[] Bytes, int Label) Sample(VisualizeOptions options, ModelSpec spec, int classes, string modelName)
     {
         var splits = BookSplits.Load(options.Data);
         Inference.ModelFit.Require(spec.InputShape, classes, splits[options.Split], modelName);
