@@ -11,7 +11,6 @@ public sealed record SummaryRow(int Index, string Name, string Type, int?[] Outp
 public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<SummaryRow> Layers, long TotalParams, long NonTrainableParams)
 {
     private const int NameWidth = 34, ShapeWidth = 26, ParamWidth = 10;
-    private static readonly int TableWidth = 1 + NameWidth + ShapeWidth + ParamWidth;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -29,21 +28,30 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
 
     public long TrainableParams => TotalParams - NonTrainableParams;
 
-    /// <summary>The table in Keras 2's layout: layer (type), output shape with None for the batch, parameter count.</summary>
+    /// <summary>
+    /// The table in Keras 2's layout: layer (type), output shape with None for the batch, parameter count. The first column
+    /// is Keras' 34 characters, wider where a name and type need it ("random_translation (RandomTranslation)").
+    /// </summary>
     public string ToText()
     {
+        var labels = Layers.Select(layer => $"{DisplayText.Escape(layer.Name)} ({layer.Type})").ToList();
+        int nameWidth = Math.Max(NameWidth, labels.Select(l => l.Length + 2).DefaultIfEmpty(0).Max());
+        int tableWidth = 1 + nameWidth + ShapeWidth + ParamWidth;
+        string Row(string layer, string shape, string parameters) =>
+            $" {layer.PadRight(nameWidth - 1)} {shape.PadRight(ShapeWidth - 1)} {parameters}".TrimEnd();
+
         var text = new StringBuilder();
         text.AppendLine($"Model: \"{DisplayText.Escape(Name)}\"");
-        text.AppendLine(new string('_', TableWidth));
+        text.AppendLine(new string('_', tableWidth));
         text.AppendLine(Row("Layer (type)", "Output Shape", "Param #"));
-        text.AppendLine(new string('=', TableWidth));
-        foreach (var layer in Layers)
-            text.AppendLine(Row($"{DisplayText.Escape(layer.Name)} ({layer.Type})", FormatShape(layer.OutputShape), Thousands(layer.Params)));
-        text.AppendLine(new string('=', TableWidth));
+        text.AppendLine(new string('=', tableWidth));
+        for (int i = 0; i < Layers.Count; i++)
+            text.AppendLine(Row(labels[i], FormatShape(Layers[i].OutputShape), Thousands(Layers[i].Params)));
+        text.AppendLine(new string('=', tableWidth));
         text.AppendLine($"Total params: {Thousands(TotalParams)}");
         text.AppendLine($"Trainable params: {Thousands(TrainableParams)}");
         text.AppendLine($"Non-trainable params: {Thousands(NonTrainableParams)}");
-        text.Append(new string('_', TableWidth));
+        text.Append(new string('_', tableWidth));
         return text.ToString();
     }
 
@@ -63,7 +71,4 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
     public static string FormatShape(int?[] shape) => $"({string.Join(", ", shape.Select(d => d?.ToString(CultureInfo.InvariantCulture) ?? "None"))})";
 
     private static string Thousands(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Row(string layer, string shape, string parameters) =>
-        $" {layer.PadRight(NameWidth - 1)} {shape.PadRight(ShapeWidth - 1)} {parameters}".TrimEnd();
 }

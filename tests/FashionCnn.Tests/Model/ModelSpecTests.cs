@@ -65,6 +65,23 @@ public class ModelSpecTests
         Assert.Contains("Non-trainable params: 0", text);
     }
 
+    [Fact]
+    public void Summary_columns_stay_aligned_when_a_name_and_type_are_longer_than_keras_column()
+    {
+        var spec = new ModelSpec(new TensorShape(28, 28, 1),
+            [new RandomTranslation("random_translation", new(-0.1, 0.1), new(-0.1, 0.1)), new Flatten("flatten"), new Dense("dense", 10, Activation.Softmax)]);
+
+        string[] lines = ModelSummary.Of(spec).ToText().ReplaceLineEndings("\n").Split('\n');
+
+        // "random_translation (RandomTranslation)" is 38 characters: the shapes start two spaces after it, on every row.
+        int shapeColumn = lines.Single(l => l.StartsWith(" random_translation")).IndexOf("(None");
+        Assert.Equal(1 + 38 + 2, shapeColumn);
+        Assert.Equal(shapeColumn, lines.Single(l => l.StartsWith(" dense")).IndexOf("(None"));
+        Assert.Equal(shapeColumn, lines.Single(l => l.StartsWith(" Layer (type)")).IndexOf("Output Shape"));
+        Assert.Equal(lines[1].Length, lines[3].Length);
+        Assert.True(lines[1].Length >= lines.Max(l => l.Length), "the rules are as wide as the widest row");
+    }
+
     [Theory]
     [InlineData(0, 0.1421)]
     [InlineData(2, 0.0833)]

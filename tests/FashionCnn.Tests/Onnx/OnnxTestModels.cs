@@ -29,6 +29,12 @@ internal static class OnnxTestModels
         new Rescaling("rescaling", 1 / 255.0, -0.2),
         new Conv2D("conv_valid", 4, 3, Activation.Tanh, SamePadding: false, Strides: 2),       // (13, 13, 4)
         new BatchNormalization("bn_image", Epsilon: 0.001),
+        // Augmentation on a 4-channel image inside the model: training only, so the identity in every comparison here.
+        new RandomFlip("flip", Horizontal: true, Vertical: false),
+        new RandomTranslation("shift", new(-0.2, 0.1), new(-0.1, 0.1), FillMode.Wrap, Interpolation.Nearest, 0.5, Seed: 3),
+        new RandomRotation("turn", new(-0.1, 0.1)),
+        new RandomZoom("zoom", new(-0.2, 0.2), null, FillMode.Constant, Interpolation.Bilinear, 0.25),
+        new RandomContrast("contrast", new(0.2, 0.3), 0, 1),
         new Conv2D("conv_same", 6, 4, Activation.Softmax, SamePadding: true, Strides: 2),      // (7, 7, 6), padding 1 before, 2 after
         new AveragePooling2D("avg_same", 2, SamePadding: true),                                // (4, 4, 6), padding 0 before, 1 after
         new MaxPooling2D("max_same", 2, Strides: 1, SamePadding: true),                        // (4, 4, 6), padding 0 before, 1 after
