@@ -242,7 +242,9 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
         var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
         shape[axis] = x.shape[axis];
         Tensor mean, variance;
-        if (training && axis == 1)
+        // A batch of one value a channel (a last batch of one image before a vector's BatchNormalization) is not
+        // normalised to 0 by libtorch's kernel as Keras normalises it; the arithmetic below does.
+        if (training && axis == 1 && x.numel() > x.shape[1])
         {
             // libtorch's own kernel normalises by the batch's mean and biased variance, as Keras does, in one fused
             // forward and backward (bench --profile of 8-2-cnn-plus, its two BatchNormalization layers a step: 1.5 ms forward

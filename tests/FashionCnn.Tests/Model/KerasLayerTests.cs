@@ -28,6 +28,23 @@ public class KerasLayerTests
     }
 
     [Fact]
+    public void Batch_normalization_trains_on_a_batch_of_one_as_keras_does()
+    {
+        // One value: its own mean, variance 0, so the output is beta (0) and the moving variance moves towards 0.
+        var spec = new ModelSpec(new TensorShape(1), [new BatchNormalization("bn", Epsilon: 0.001, Momentum: 0.99)]);
+        using var net = new SequentialNet(spec);
+        net.InitializeLikeKeras(1);
+        net.train();
+
+        using var y = net.call(tensor(new float[] { 7 }, [1, 1]));
+
+        Assert.Equal(0f, y.item<float>());
+        var stats = net.NamedWeights().ToDictionary(w => w.Name, w => w.Tensor.item<float>());
+        Assert.Equal(0.07, stats["bn.running_mean"], 6);
+        Assert.Equal(0.99, stats["bn.running_var"], 6);
+    }
+
+    [Fact]
     public void Batch_normalization_of_an_image_normalises_each_channel_over_batch_height_and_width()
     {
         // Two 2×2 images of 2 channels: channel 0 holds 1..8 (mean 4.5, biased variance 5.25), channel 1 ten times that.
