@@ -3,6 +3,7 @@ using System.Text.Json;
 using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -5,6 +5,7 @@ using FashionCnn.Files;
 using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Prediction;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using FashionCnn.Checkpoints;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using PureHDF;
 
 namespace FashionCnn.Interop;

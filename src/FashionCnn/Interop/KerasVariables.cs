@@ -1,5 +1,6 @@
 using FashionCnn.Checkpoints;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 
 namespace FashionCnn.Interop;
 

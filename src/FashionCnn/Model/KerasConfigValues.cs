@@ -1,3 +1,4 @@
+using FashionCnn.Model.Layers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -112,14 +113,7 @@ internal sealed class KerasConfigValues(JsonObject config, string layer, string 
             JsonObject o when o["config"] is JsonValue c && c.GetValueKind() == JsonValueKind.String => c.GetValue<string>(),
             _ => throw Error($"has activation {node.ToJsonString()}, which this tool cannot read"),
         };
-        return name switch
-        {
-            "linear" => Model.Activation.Linear,
-            "relu" => Model.Activation.Relu,
-            "sigmoid" => Model.Activation.Sigmoid,
-            "tanh" => Model.Activation.Tanh,
-            "softmax" => Model.Activation.Softmax,
-            _ => throw Error($"uses activation '{name.ToString(CultureInfo.InvariantCulture)}'; supported: linear, relu, sigmoid, tanh, softmax"),
-        };
+        return Activations.FromKerasName(name)
+               ?? throw Error($"uses activation '{name.ToString(CultureInfo.InvariantCulture)}'; supported: {Activations.Supported}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FashionCnn.Model.Layers;
 
 namespace FashionCnn.Model;
 
@@ -12,12 +13,7 @@ namespace FashionCnn.Model;
 public static class KerasModelConfig
 {
     /// <summary>The layer classes this tool runs, for error messages.</summary>
-    public const string SupportedLayers =
-        "InputLayer, Rescaling, Reshape, Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization, Flatten, Dense, Dropout, "
-        + "RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast";
-
-    // Sanity bounds on single values, far above any model for 28×28 images; the model as a whole is bounded by ModelSpec.Checked.
-    private const int MaxFilters = 1 << 20, MaxUnits = 1 << 26, MaxWindow = 1024;
+    public static string SupportedLayers => LayerKinds.Supported;
 
     public static string ToJson(ModelSpec spec)
     {
@@ -29,7 +25,7 @@ public static class KerasModelConfig
                 ["batch_shape"] = new JsonArray([null, .. spec.InputShape.Dimensions.Select(d => (JsonNode?)d)]),
             }),
         };
-        foreach (var layer in spec.Layers) layers.Add(Layer(layer.KerasClass, LayerConfig(layer)));
+        foreach (var layer in spec.Layers) layers.Add(Layer(layer.KerasClass, layer.KerasConfig()));
         var root = new JsonObject
         {
             ["class_name"] = "Sequential",
@@ -37,32 +33,6 @@ public static class KerasModelConfig
         };
         return root.ToJsonString();
     }
-
-    private static JsonObject LayerConfig(Layer layer) => layer switch
-    {
-        Conv2D conv => new JsonObject
-        {
-            ["name"] = conv.Name, ["filters"] = conv.Filters,
-            ["kernel_size"] = Pair(conv.KernelSize), ["strides"] = Pair(conv.Strides),
-            ["padding"] = conv.SamePadding ? "same" : "valid", ["activation"] = ActivationName(conv.Activation),
-        },
-        Pooling2D pool => new JsonObject
-        {
-            ["name"] = pool.Name, ["pool_size"] = Pair(pool.PoolSize),
-            ["strides"] = Pair(pool.Stride), ["padding"] = pool.SamePadding ? "same" : "valid",
-        },
-        Rescaling rescale => new JsonObject { ["name"] = rescale.Name, ["scale"] = rescale.Scale, ["offset"] = rescale.Offset },
-        BatchNormalization norm => new JsonObject
-        {
-            ["name"] = norm.Name, ["axis"] = -1, ["momentum"] = norm.Momentum, ["epsilon"] = norm.Epsilon, ["center"] = true, ["scale"] = true,
-        },
-        Flatten flatten => new JsonObject { ["name"] = flatten.Name },
-        Reshape reshape => new JsonObject { ["name"] = reshape.Name, ["target_shape"] = new JsonArray(reshape.TargetShape.Select(d => (JsonNode?)d).ToArray()) },
-        Dense dense => new JsonObject { ["name"] = dense.Name, ["units"] = dense.Units, ["activation"] = ActivationName(dense.Activation) },
-        Dropout dropout => new JsonObject { ["name"] = dropout.Name, ["rate"] = dropout.Rate },
-        RandomAugmentation augmentation => AugmentationConfig.Write(augmentation),
-        _ => throw new InvalidOperationException($"no Keras config for {layer.GetType().Name}"),
-    };
 
     /// <summary>Reads a Sequential config; <paramref name="source"/> names the file in error messages.</summary>
     public static ModelSpec Parse(string json, string source)
@@ -100,18 +70,8 @@ public static class KerasModelConfig
         return new ModelSpec(input, layers).Checked(source);
     }
 
-    private static Layer ParseLayer(string type, KerasConfigValues c) => type switch
+    private static Layer ParseLayer(string type, KerasConfigValues c) => LayerKinds.Read(type, c) ?? type switch
     {
-        "Conv2D" => ParseConv(c),
-        "MaxPooling2D" => ParsePool(c, average: false),
-        "AveragePooling2D" => ParsePool(c, average: true),
-        "Flatten" => RequireChannelsLast(c, new Flatten(c.Layer)),
-        "Reshape" => new Reshape(c.Layer, c.Ints("target_shape") ?? throw c.Error("lacks target_shape")),
-        "Dense" => ParseDense(c),
-        "Dropout" => new Dropout(c.Layer, Rate(c)),
-        "Rescaling" => new Rescaling(c.Layer, c.Number("scale", 1), c.Number("offset", 0)),
-        "BatchNormalization" => ParseBatchNormalization(c),
-        _ when AugmentationConfig.Classes.Contains(type) => AugmentationConfig.Parse(type, c),
         "Sequential" or "Functional" or "Model" => throw new FashionCnnException($"{c.Source}: layer {c.Layer} is a nested {type} model, which this tool cannot run; save the model flat."),
         _ => throw new FashionCnnException($"{c.Source}: layer {c.Layer} is a {type}, which this tool cannot run (supported: {SupportedLayers})."),
     };
@@ -124,10 +84,6 @@ public static class KerasModelConfig
 
     private static JsonObject Layer(string className, JsonObject config) => new() { ["class_name"] = className, ["config"] = config };
 
-    private static JsonArray Pair(int value) => new(value, value);
-
-    private static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
-
     /// <summary>A shape from <paramref name="key"/>; with <paramref name="withBatch"/> its first entry is the batch and is dropped.</summary>
     private static TensorShape? InputShape(JsonObject? config, string key, bool withBatch, string source)
     {
@@ -137,57 +93,5 @@ public static class KerasModelConfig
             throw new FashionCnnException($"{source}: input shape {array.ToJsonString()} ({key}) is not one this tool runs: 1 to 3 known positive sizes after the batch.");
         try { return new TensorShape(dims); }
         catch (FashionCnnException e) { throw new FashionCnnException($"{source}: input shape {array.ToJsonString()} ({key}): {e.Message}", e); }
-    }
-
-    private static T RequireChannelsLast<T>(KerasConfigValues c, T layer)
-    {
-        c.RequireChannelsLast();
-        return layer;
-    }
-
-    private static double Rate(KerasConfigValues c)
-    {
-        double rate = c.Number("rate", 0);
-        return rate is >= 0 and < 1 ? rate : throw c.Error($"has rate {rate}; a dropout rate is at least 0 and below 1");
-    }
-
-    private static Conv2D ParseConv(KerasConfigValues c)
-    {
-        c.RequireChannelsLast();
-        if (!c.Bool("use_bias", true)) throw c.Error("has no bias, which this tool cannot run");
-        if (c.Ints("dilation_rate") is { } dilation && dilation.Any(d => d != 1)) throw c.Error("is dilated, which this tool cannot run");
-        if (c.Has("groups") && c.PositiveInt("groups", int.MaxValue) != 1) throw c.Error("is grouped, which this tool cannot run");
-        return new Conv2D(c.Layer, c.PositiveInt("filters", MaxFilters), c.Square("kernel_size", MaxWindow), c.Activation(),
-            c.SamePadding(), c.Square("strides", MaxWindow, fallback: 1));
-    }
-
-    private static Pooling2D ParsePool(KerasConfigValues c, bool average)
-    {
-        c.RequireChannelsLast();
-        int pool = c.Square("pool_size", MaxWindow, fallback: 2);
-        int strides = c.Square("strides", MaxWindow, fallback: pool);
-        int? stride = strides == pool ? null : strides;
-        return average
-            ? new AveragePooling2D(c.Layer, pool, stride, c.SamePadding())
-            : new MaxPooling2D(c.Layer, pool, stride, c.SamePadding());
-    }
-
-    private static Dense ParseDense(KerasConfigValues c)
-    {
-        if (!c.Bool("use_bias", true)) throw c.Error("has no bias, which this tool cannot run");
-        return new Dense(c.Layer, c.PositiveInt("units", MaxUnits), c.Activation());
-    }
-
-    private static BatchNormalization ParseBatchNormalization(KerasConfigValues c)
-    {
-        int[] axes = c.IsList("axis") ? c.Ints("axis")! : [(int)c.Number("axis", -1)];
-        if (axes.Length != 1 || axes[0] is 0 or < -1)
-            throw c.Error($"normalises axis ({string.Join(", ", axes)}); only the last axis is supported");
-        if (!c.Bool("center", true) || !c.Bool("scale", true))
-            throw c.Error("lacks beta or gamma (center/scale false), which this tool cannot run");
-        double momentum = c.Number("momentum", 0.99), epsilon = c.Number("epsilon", 0.001);
-        if (momentum is < 0 or > 1) throw c.Error($"has momentum {momentum}; it must be between 0 and 1");
-        if (!(epsilon > 0)) throw c.Error($"has epsilon {epsilon}; it must be positive");
-        return new BatchNormalization(c.Layer, epsilon, momentum, axes[0]);
     }
 }

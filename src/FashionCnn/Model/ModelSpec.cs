@@ -1,3 +1,5 @@
+using FashionCnn.Model.Layers;
+
 namespace FashionCnn.Model;
 
 /// <summary>

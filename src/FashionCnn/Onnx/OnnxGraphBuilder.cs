@@ -15,7 +15,7 @@ internal sealed class OnnxGraphBuilder
     public const string BatchDimension = "N";
 
     /// <summary>A shape entry meaning "the batch".</summary>
-    public const long Batch = -1;
+    public const long Batch = Model.Layers.LayerGraph.Batch;
 
     private readonly GraphProto _graph;
     private readonly Dictionary<string, long[]> _shapes = new();

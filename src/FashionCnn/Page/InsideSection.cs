@@ -1,6 +1,7 @@
 using System.Globalization;
 using FashionCnn.Data;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Reports;
 
 namespace FashionCnn.Page;

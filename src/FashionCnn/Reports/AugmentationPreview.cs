@@ -2,6 +2,7 @@ using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Plotting;
 using TorchSharp;
 using static TorchSharp.torch;

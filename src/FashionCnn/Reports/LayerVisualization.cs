@@ -3,6 +3,7 @@ using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Plotting;
 using ScottPlot;
 using TorchSharp;
@@ -69,7 +70,7 @@ public static class LayerVisualization
         int index = spec.IndexOf(options.Layer);
         var (layer, input, output) = spec.Shapes()[index];
         bool drawsMaps = output.Rank == 3;
-        if (!layer.HasWeights(input) && !drawsMaps || layer is BatchNormalization && !drawsMaps)
+        if (layer.WeightPicture == WeightPicture.None && !drawsMaps)
             throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither a kernel nor an image output to draw; "
                 + $"the layers that do: {string.Join(", ", Drawable(spec))}.");
 
@@ -83,7 +84,7 @@ public static class LayerVisualization
         // The sample is found and checked before any picture is drawn, so a missing data set or a bad --sample writes nothing.
         (BookSplits Splits, byte[] Bytes, int Label)? sampled = drawsMaps ? Sample(options, net.Spec, model.ClassNames.Count, modelName) : null;
         WeightStatistics? trained = null, untrained = null;
-        if (layer is Conv2D or Dense)
+        if (layer.WeightPicture != WeightPicture.None)
             (trained, untrained) = DrawWeights(net, index, options, modelName, model.ClassNames, Out);
 
         if (sampled is { } found)
@@ -136,35 +137,35 @@ public static class LayerVisualization
     private static (WeightStatistics Trained, WeightStatistics Untrained) DrawWeights(
         SequentialNet net, int index, VisualizeOptions options, string modelName, IReadOnlyList<string> classNames, Func<string, string, string> output)
     {
-        var layer = net.Spec.Layers[index];
+        var (layer, input, _) = net.Spec.Shapes()[index];
         var (weight, bias) = Snapshot(net, index);
-        var trained = Statistics(layer, weight, bias);
+        var trained = Statistics(layer, input, weight, bias);
         using var fresh = new SequentialNet(net.Spec);
         fresh.InitializeLikeKeras(options.Seed);
         var (freshWeight, freshBias) = Snapshot(fresh, index);
-        var untrained = Statistics(layer, freshWeight, freshBias);
+        var untrained = Statistics(layer, input, freshWeight, freshBias);
 
         var range = FiniteValues.Range(weight.Values.Concat(freshWeight.Values));
         // Both on the same bins, with Glorot's ±limit on bin edges: the untrained weights fill whole bins up to it.
-        double? limit = GlorotUniform.Limit(layer, net.Spec.Shapes()[index].Input);
+        double? limit = GlorotUniform.Limit(layer, input);
         Histogram.Save(weight.Values, output("weights histogram", $"{FileNamePart.From(layer.Name)}-weights-histogram.png"),
             $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range, edge: limit);
         Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{FileNamePart.From(layer.Name)}-weights-histogram-untrained.png"),
             $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}",
             range, edge: limit);
 
-        if (layer is Conv2D conv)
+        if (layer.WeightPicture == WeightPicture.Kernels)
         {
             var scale = new ScottPlot.Range(options.VMin, options.VMax);
-            SaveKernels(weight, conv, scale, output("kernels", $"{FileNamePart.From(layer.Name)}-kernels.png"),
+            SaveKernels(weight, scale, output("kernels", $"{FileNamePart.From(layer.Name)}-kernels.png"),
                 $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
-            SaveKernels(freshWeight, conv, scale, output("kernels, untrained", $"{FileNamePart.From(layer.Name)}-kernels-untrained.png"),
+            SaveKernels(freshWeight, scale, output("kernels, untrained", $"{FileNamePart.From(layer.Name)}-kernels-untrained.png"),
                 $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
         }
         else
         {
             WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{FileNamePart.From(layer.Name)}-weights.png"),
-                $"{layer.Name} (Dense) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
+                $"{layer.Name} ({layer.KerasClass}) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
             if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape or RandomAugmentation))
                 SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{FileNamePart.From(layer.Name)}-weights-as-images.png"),
                     $"{layer.Name} (Dense): each unit's 784 weights as the 28×28 image they weigh — {modelName}");
@@ -173,7 +174,7 @@ public static class LayerVisualization
     }
 
     private static IEnumerable<string> Drawable(ModelSpec spec) =>
-        spec.Shapes().Select((row, i) => (row, i)).Where(p => p.row.Layer is Conv2D or Dense || p.row.Output.Rank == 3)
+        spec.Shapes().Select((row, i) => (row, i)).Where(p => p.row.Layer.WeightPicture != WeightPicture.None || p.row.Output.Rank == 3)
             .Select(p => $"{p.i} {p.row.Layer.Name} ({p.row.Layer.KerasClass})");
 
     private static (NamedTensor Weight, NamedTensor Bias) Snapshot(SequentialNet net, int index)
@@ -184,12 +185,11 @@ public static class LayerVisualization
     }
 
     /// <summary>Mean and population standard deviation (numpy's default), with shapes as Keras prints them.</summary>
-    private static WeightStatistics Statistics(Layer layer, NamedTensor weight, NamedTensor bias)
+    private static WeightStatistics Statistics(Layer layer, TensorShape input, NamedTensor weight, NamedTensor bias)
     {
         double mean = weight.Values.Average(v => (double)v);
         double std = Math.Sqrt(weight.Values.Average(v => (v - mean) * (v - mean)));
-        long[] s = weight.Shape;
-        int[] kerasShape = layer is Conv2D ? [(int)s[2], (int)s[3], (int)s[1], (int)s[0]] : [(int)s[1], (int)s[0]];
+        int[] kerasShape = layer.Variables(input)[0].KerasShape.Select(d => (int)d).ToArray();
         return new WeightStatistics(kerasShape, bias.Shape.Select(d => (int)d).ToArray(), mean, std);
     }
 
@@ -211,9 +211,9 @@ public static class LayerVisualization
     }
 
     /// <summary>Each filter's kernel for input channel 0, as the book's <c>conv_weights[:, :, 0, i]</c>.</summary>
-    private static void SaveKernels(NamedTensor weight, Conv2D conv, ScottPlot.Range range, string path, string title)
+    private static void SaveKernels(NamedTensor weight, ScottPlot.Range range, string path, string title)
     {
-        int filters = (int)weight.Shape[0], inputs = (int)weight.Shape[1], k = conv.KernelSize;
+        int filters = (int)weight.Shape[0], inputs = (int)weight.Shape[1], k = (int)weight.Shape[2];
         var kernels = Enumerable.Range(0, filters).Select(f =>
             new GridImage(weight.Values.AsSpan(f * inputs * k * k, k * k).ToArray(), k, k)).ToList();
         ImageGrid.Save(path, title, kernels, columns: Math.Min(KernelColumns, filters), new ScottPlot.Colormaps.Viridis(), range, cellPixels: 70);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 

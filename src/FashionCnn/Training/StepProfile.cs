@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Training;

@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;

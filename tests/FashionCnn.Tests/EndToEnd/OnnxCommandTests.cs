@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Tests.Onnx;
 
 namespace FashionCnn.Tests.EndToEnd;

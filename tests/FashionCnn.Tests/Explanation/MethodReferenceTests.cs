@@ -1,5 +1,6 @@
 using FashionCnn.Explanation;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Tests.Explanation;

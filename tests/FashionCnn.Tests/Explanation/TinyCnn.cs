@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Tests.Explanation;

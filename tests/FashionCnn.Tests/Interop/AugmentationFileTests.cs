@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Tests.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;

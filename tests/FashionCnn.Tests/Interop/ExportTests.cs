@@ -1,6 +1,7 @@
 using FashionCnn.Interop;
 using FashionCnn.Checkpoints;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FashionCnn.Checkpoints;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Tests.Interop;

@@ -4,6 +4,7 @@ using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using static TorchSharp.torch;
 
 namespace FashionCnn.Tests.Interop;

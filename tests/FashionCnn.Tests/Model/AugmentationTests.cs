@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 

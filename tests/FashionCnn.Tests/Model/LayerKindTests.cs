@@ -3,6 +3,7 @@ using FashionCnn.Data;
 using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Onnx;
 using FashionCnn.Tests.Interop;
 using FashionCnn.Tests.Onnx;
@@ -27,6 +28,24 @@ public class LayerKindTests
         Assert.True(Kinds.Length >= 9, $"found {Kinds.Length} layer kinds");
         Assert.Equal(Kinds.Select(t => t.Name), Every.Layers.Select(l => l.GetType()).Distinct().OrderBy(t => t.Name).Select(t => t.Name));
     }
+
+    [Fact]
+    public void Every_kind_is_read_by_its_keras_class_and_answers_for_its_weights_in_one_file()
+    {
+        var shapes = Every.Shapes();
+
+        Assert.Equal(Kinds.Length, LayerKinds.Classes.Count());
+        Assert.All(Every.Layers, layer => Assert.Contains(layer.KerasClass, LayerKinds.Classes));
+        Assert.All(Kinds, kind => Assert.True(
+            kind.Namespace == typeof(Layer).Namespace && File.Exists(Path.Combine(LayerFolder, kind.Name + ".cs"))
+            || kind.BaseType is { IsAbstract: true } parent && parent != typeof(Layer) && File.Exists(Path.Combine(LayerFolder, parent.Name + ".cs")),
+            $"{kind.Name} has no file of its own (or of its family's) in {LayerFolder}"));
+        Assert.All(shapes, row => Assert.True(
+            row.Layer.WeightPicture == WeightPicture.None || row.Layer.HasWeights(row.Input), $"{row.Layer.Name} draws weights it lacks"));
+        Assert.All(shapes, row => Assert.Equal(row.Layer.HasWeights(row.Input), row.Layer.CreateModule(row.Input) is { }));
+    }
+
+    private static readonly string LayerFolder = Path.Combine(TestPaths.RepositoryRoot, "src", "FashionCnn", "Model", "Layers");
 
     [Fact]
     public void The_keras_test_files_hold_every_kind_of_layer_with_weights()

@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 
 namespace FashionCnn.Tests.Model;
 

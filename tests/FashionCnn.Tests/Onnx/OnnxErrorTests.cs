@@ -2,6 +2,7 @@ using FashionCnn.Checkpoints;
 using FashionCnn.Inference;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Onnx;
 using FashionCnn.Onnx.Protobuf;
 
@@ -13,16 +14,27 @@ namespace FashionCnn.Tests.Onnx;
 /// </summary>
 public class OnnxErrorTests
 {
-    /// <summary>A Keras layer this tool has no ONNX translation for (it does nothing in the TorchSharp network).</summary>
+    /// <summary>A layer kind that runs (as the identity) but refuses an ONNX translation, as a kind without one must.</summary>
     private sealed record GaussianNoise(string Name) : Layer(Name)
     {
         public override string KerasClass => "GaussianNoise";
+
+        public override WeightPicture WeightPicture => WeightPicture.None;
 
         public override TensorShape OutputShape(TensorShape input) => input;
 
         public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
         public override long Flops(TensorShape input, TensorShape output) => 0;
+
+        public override System.Text.Json.Nodes.JsonObject KerasConfig() => new() { ["name"] = Name };
+
+        public override TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? CreateModule(TensorShape input) => null;
+
+        public override TorchSharp.torch.Tensor Forward(LayerRun run, TorchSharp.torch.Tensor x) => x;
+
+        public override void WriteOnnx(LayerGraph graph, TensorShape input, TensorShape output, bool isOutput) =>
+            throw new FashionCnnException($"layer {Name} ({KerasClass}) has no ONNX translation in fashioncnn; export the model as pt or safetensors instead.");
     }
 
     private static LoadedModel Build(ModelSpec spec)

@@ -36,7 +36,7 @@ public class OnnxParityTests
         float[] expected = OnnxTestModels.TorchSharpProbabilities(net, images.Pixels, images.Count);
 
         using var session = new InferenceSession(temp.File("model.onnx"));
-        float scale = net.Spec.Layers[0] is FashionCnn.Model.Rescaling ? 1f : 1f / 255;
+        float scale = net.Spec.Layers[0] is FashionCnn.Model.Layers.Rescaling ? 1f : 1f / 255;
         float[] inputs = images.Pixels.Select(p => p * scale).ToArray();
         int[] imageShape = net.Spec.InputShape.Dimensions;
 

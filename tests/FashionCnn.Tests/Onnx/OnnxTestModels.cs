@@ -2,6 +2,7 @@ using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 using FashionCnn.Interop;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Onnx;
 using FashionCnn.Onnx.Protobuf;
 using FashionCnn.Tests.Interop;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FashionCnn.Checkpoints;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Tests.EndToEnd;
 using FashionCnn.Tests.Interop;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FashionCnn.Checkpoints;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Tests.EndToEnd;
 using FashionCnn.Tests.Onnx;
 

@@ -1,4 +1,5 @@
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Plotting;
 using FashionCnn.Tests.EndToEnd;
 using FashionCnn.Training;

@@ -1,5 +1,6 @@
 using FashionCnn.Compute;
 using FashionCnn.Model;
+using FashionCnn.Model.Layers;
 using FashionCnn.Training;
 using static TorchSharp.torch;
 

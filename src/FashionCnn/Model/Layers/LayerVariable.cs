@@ -1,4 +1,4 @@
-namespace FashionCnn.Model;
+namespace FashionCnn.Model.Layers;
 
 /// <summary>How Keras starts a variable: <c>glorot_uniform</c> kernels, <c>zeros</c> and <c>ones</c> elsewhere.</summary>
 public enum Initializer { GlorotUniform, Zeros, Ones }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace FashionCnn.Model;
+namespace FashionCnn.Model.Layers;
 
 /// <summary>
 /// What Keras' <c>ops.image.affine_transform</c> computes with its default (TensorFlow) backend, whose kernel is
