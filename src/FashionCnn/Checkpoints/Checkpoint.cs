@@ -46,7 +46,13 @@ public static class Checkpoint
     /// train's resume file (last-epoch.safetensors): a checkpoint's weights and model config, plus the optimizer's
     /// state under <see cref="OptimizerPrefix"/> and the run's state in the metadata. Read as a model, it is the last epoch's.
     /// </summary>
-    public const string ResumeFormatValue = "fashioncnn-resume/2", OptimizerPrefix = "optimizer.";
+    public const string ResumeFormatValue = "fashioncnn-resume/3", OptimizerPrefix = "optimizer.";
+
+    /// <summary>
+    /// Whether <paramref name="format"/> is a resume file's, of this version or of the one before it (fashioncnn-resume/2,
+    /// whose run state kept the callbacks' fields side by side): as a model, both are the last epoch's weights.
+    /// </summary>
+    public static bool IsResumeFormat(string? format) => format is ResumeFormatValue or "fashioncnn-resume/2";
     public const string ModelConfigKey = "model_config", ClassNamesKey = "class_names", ToolVersionKey = "tool_version", ColorModeKey = "color_mode";
 
     public static string ToolVersion { get; } =
@@ -102,7 +108,7 @@ public static class Checkpoint
     {
         if (!file.Metadata.TryGetValue(ModelConfigKey, out string? config))
             throw new FashionCnnException($"{name}: safetensors file without a fashioncnn model config in its metadata.");
-        if (file.Metadata.GetValueOrDefault(FormatKey) != ResumeFormatValue)
+        if (!IsResumeFormat(file.Metadata.GetValueOrDefault(FormatKey)))
             return Build(KerasModelConfig.Parse(config, name), file.Tensors, file.Metadata, "fashioncnn checkpoint", name, device);
         var weights = file.Tensors.Where(t => !t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
         return Build(KerasModelConfig.Parse(config, name), weights, file.Metadata, "fashioncnn resume file: the last epoch's weights", name, device);

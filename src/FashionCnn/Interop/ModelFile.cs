@@ -109,7 +109,7 @@ public static class ModelFile
     {
         var file = SafeTensors.Read(path);
         string? format = file.Metadata.GetValueOrDefault(Checkpoint.FormatKey);
-        if (format is Checkpoint.FormatValue or Checkpoint.ResumeFormatValue)
+        if (format is Checkpoint.FormatValue || Checkpoint.IsResumeFormat(format))
         {
             if (architecture is not null)
                 throw new FashionCnnException($"{name} holds its own architecture; --architecture is only for weights-only files.");

@@ -22,13 +22,29 @@ public sealed record EpochRecord(
     [property: JsonPropertyName("learning_rate"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LearningRate = null);
 
 /// <summary>Keras' <c>History</c>: the per-epoch records of a run, written as history.json and history.csv.</summary>
-public sealed class History
+public sealed class History : ITrainingCallback
 {
     private readonly List<EpochRecord> _epochs = [];
+
+    public string Name => "history";
 
     public IReadOnlyList<EpochRecord> Epochs => _epochs;
 
     public void Add(EpochRecord record) => _epochs.Add(record);
+
+    public void OnEpochEnd(EpochEnd end) => Add(end.Record);
+
+    public JsonElement SaveState() => CallbackState.Save(_epochs);
+
+    /// <summary>The epochs the resumed run completed, one record each.</summary>
+    public void RestoreState(JsonElement state, int completedEpochs)
+    {
+        var saved = CallbackState.Read<List<EpochRecord>>(state, Name);
+        if (saved.Count != completedEpochs || saved.Any(e => e is null))
+            throw ResumeFile.Damaged($"the history holds {saved.Count} record(s) for {completedEpochs} epoch(s)");
+        _epochs.Clear();
+        _epochs.AddRange(saved);
+    }
 
     /// <summary>Whether the run recorded its learning rate (a schedule or ReduceLROnPlateau changed it).</summary>
     public bool HasLearningRates => _epochs.Any(e => e.LearningRate is not null);

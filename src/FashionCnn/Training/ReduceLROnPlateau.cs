@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace FashionCnn.Training;
 
@@ -56,14 +57,35 @@ public sealed record PlateauState(double? Best, int Wait, int CooldownCounter);
 /// Keras' <c>ReduceLROnPlateau.on_epoch_end</c>, with its state (best value, wait, cooldown counter) held here. Given an
 /// epoch's record and the optimizer's rate, it says the new rate when it reduces one.
 /// </summary>
-public sealed class ReduceLROnPlateau(PlateauSettings settings)
+public sealed class ReduceLROnPlateau(PlateauSettings settings) : ITrainingCallback
 {
+    public string Name => "reduce_lr_on_plateau";
+
     public PlateauSettings Settings { get; } = settings;
 
     public PlateauState State { get; private set; } = new(null, 0, 0);
 
+    /// <summary>The rate the last epoch reduced the learning rate to; null when it stayed.</summary>
+    public double? Reduced { get; private set; }
+
     /// <summary>Continues a resumed run from where its last epoch left the callback.</summary>
     public void Restore(PlateauState state) => State = state;
+
+    public void OnEpochEnd(EpochEnd end)
+    {
+        Reduced = OnEpochEnd(end.Record, end.Optimizer.CurrentLearningRate);
+        if (Reduced is double rate) end.Optimizer.SetLearningRate(rate);
+    }
+
+    public JsonElement SaveState() => CallbackState.Save(State);
+
+    public void RestoreState(JsonElement state, int completedEpochs)
+    {
+        var saved = CallbackState.Read<PlateauState>(state, Name);
+        if (saved.Wait < 0 || saved.CooldownCounter < 0)
+            throw ResumeFile.Damaged($"the state of {Name} has a wait of {saved.Wait} and a cooldown of {saved.CooldownCounter}");
+        State = saved;
+    }
 
     /// <summary>The reduced learning rate when this epoch ends a plateau; null when the rate stays.</summary>
     public double? OnEpochEnd(EpochRecord record, double learningRate)

@@ -29,19 +29,17 @@ public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string Dat
         : null;
 }
 
-/// <summary>Where a run stood after its last completed epoch: enough to continue it as if it had never stopped.</summary>
-public sealed record ResumeState(
-    int CompletedEpochs, double BestValLoss, int BestEpoch, int Wait, double CheckpointBestValLoss,
-    IReadOnlyList<EpochRecord> History, RunIdentity Identity)
+/// <summary>
+/// Where a run stood after its last completed epoch: the epoch count, each callback's own state under its name
+/// (<see cref="ITrainingCallback.Name"/>: the history, early stopping, the checkpoint, ReduceLROnPlateau) and the
+/// options that define the run; enough to continue it as if it had never stopped.
+/// </summary>
+public sealed record ResumeState(int CompletedEpochs, IReadOnlyDictionary<string, JsonElement> Callbacks, RunIdentity Identity)
 {
-    /// <summary>ReduceLROnPlateau's state after the last completed epoch; null for a run without it.</summary>
-    public PlateauState? Plateau { get; init; }
-
-    /// <summary>Whether every field a resume needs is present and consistent (a file edited by hand may lack some).</summary>
+    /// <summary>Whether every field a resume needs is present (a file edited by hand may lack some); each callback checks its own state.</summary>
     public bool IsComplete =>
-        History is not null && Identity is not null && Identity.DataSha256 is not null && Identity.Architecture is not null
-        && Identity.Optimizer is not null && History.All(e => e is not null) && CompletedEpochs == History.Count
-        && CompletedEpochs >= 1 && BestEpoch < CompletedEpochs && Wait >= 0;
+        Callbacks is not null && Identity is not null && Identity.DataSha256 is not null && Identity.Architecture is not null
+        && Identity.Optimizer is not null && CompletedEpochs >= 1;
 }
 
 /// <summary>What a resume file holds besides the state: the weights and the optimizer's slots.</summary>
@@ -59,6 +57,10 @@ public sealed record ResumePoint(ResumeState State, IReadOnlyList<NamedTensor> W
 public static class ResumeFile
 {
     public const string FileName = "last-epoch.safetensors";
+
+    /// <summary>The one refusal of a resume file whose state cannot be a run's, saying <paramref name="what"/> is wrong.</summary>
+    public static FashionCnnException Damaged(string what) =>
+        new($"{FileName}: not a complete fashioncnn resume state ({what}); train without --resume to start again.");
     private const string StateKey = "resume_state", StepKey = "optimizer_step", RateKey = "optimizer_learning_rate", FormatValue = Checkpoint.ResumeFormatValue;
 
     public static void Save(string path, SequentialNet net, KerasOptimizer optimizer, ResumeState state)
@@ -73,6 +75,20 @@ public static class ResumeFile
             [StateKey] = JsonSerializer.Serialize(state),
         };
         AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, metadata));
+    }
+
+    /// <summary>
+    /// The identity of the run a resume file continues, from this version's files and the previous one's (whose identity
+    /// has the same fields): what decides whether a fresh run may replace the folder's files.
+    /// </summary>
+    public static RunIdentity ReadIdentity(string path)
+    {
+        var file = SafeTensors.Read(path);
+        if (!Checkpoint.IsResumeFormat(file.Metadata.GetValueOrDefault(Checkpoint.FormatKey)))
+            throw new FashionCnnException($"{Path.GetFileName(path)}: not a resume file of this version of fashioncnn.");
+        using var state = JsonDocument.Parse(file.Metadata.GetValueOrDefault(StateKey) ?? "null");
+        return (state.RootElement.ValueKind == JsonValueKind.Object && state.RootElement.TryGetProperty(nameof(ResumeState.Identity), out var identity)
+            ? identity.Deserialize<RunIdentity>() : null) ?? throw Damaged("the run's options are missing");
     }
 
     public static ResumePoint Load(string path)
@@ -97,7 +113,7 @@ public static class ResumeFile
             throw new FashionCnnException($"{name}: not a fashioncnn resume file ({e.Message.Split('\n')[0].TrimEnd('.')}).", e);
         }
         if (state is null || !state.IsComplete)
-            throw new FashionCnnException($"{name}: the resume state is incomplete; train without --resume to start again.");
+            throw Damaged("the epoch count, the callbacks' states or the run's options are missing");
         // A step count no run of that many epochs can reach (2^63 - 1 would overflow the optimizer's bias correction),
         // and weights or optimizer slots that are not numbers, are the file's fault, not a run that diverges later.
         if (step > (long)state.CompletedEpochs * int.MaxValue)

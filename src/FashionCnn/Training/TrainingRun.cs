@@ -54,17 +54,19 @@ public sealed class TrainingRun : IDisposable
     private readonly EarlyStopping _earlyStopping;
     private readonly ModelCheckpoint _checkpoint;
     private readonly ReduceLROnPlateau? _plateau;
+
+    /// <summary>Every callback, in the order Keras would run them: the history first, then the policies that read it.</summary>
+    private readonly IReadOnlyList<ITrainingCallback> _callbacks;
     private readonly List<double> _residentMegabytes = [];
     private readonly List<long> _liveTensors = [];
     private DeviceDataset? _train;
     private LabeledImages? _validation;
     private DataSummary? _data;
     private BookSplits? _host;
-    private NamedTensor[]? _bestWeights;
     private ResumePoint? _resumePoint;
     private int _firstEpoch;
     private double? _sourceValLoss;
-    private bool _interrupted, _restored;
+    private bool _interrupted;
 
     /// <summary>
     /// Runs the whole fit. Cancelling <paramref name="cancellation"/> (Ctrl+C) at any moment before the run record is
@@ -93,7 +95,7 @@ public sealed class TrainingRun : IDisposable
         run.StartCheckpointFromSource();
         run.Announce(progress);
         run.FitEpochs(progress, cancellation);
-        run.RestoreBestWeights();
+        run.EndCallbacks();
         run.WriteHistoryAndPlots();
         return run.Finish(cancellation);
     }
@@ -147,9 +149,12 @@ public sealed class TrainingRun : IDisposable
             _lock.Dispose();
             throw;
         }
-        _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest);
+        // Early stopping puts the best epoch's weights back at the end; for a resumed run the best checkpoint holds them.
+        _earlyStopping = new EarlyStopping(options.Patience, options.RestoreBest,
+            () => File.Exists(_files.Checkpoint) ? SafeTensors.Read(_files.Checkpoint).Tensors : null);
         _plateau = options.ReduceLROnPlateau is { } plateau ? new ReduceLROnPlateau(plateau) : null;
-        _checkpoint = new ModelCheckpoint(_ => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[^1]), _data!.ClassNames));
+        _checkpoint = new ModelCheckpoint(epoch => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[epoch]), _data!.ClassNames));
+        _callbacks = [_history, .. _plateau is null ? Array.Empty<ITrainingCallback>() : [_plateau], _earlyStopping, _checkpoint];
     }
 
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
@@ -179,7 +184,7 @@ public sealed class TrainingRun : IDisposable
         string? difference;
         try
         {
-            var recorded = File.Exists(_files.ResumeState) ? ResumeFile.Load(_files.ResumeState).State.Identity
+            var recorded = File.Exists(_files.ResumeState) ? ResumeFile.ReadIdentity(_files.ResumeState)
                 : File.Exists(_files.Checkpoint) ? RecordedIdentity(SafeTensors.Read(_files.Checkpoint).Metadata)
                 : null;
             difference = recorded is null ? null : RunIdentity.Difference(recorded, Identity);
@@ -215,14 +220,9 @@ public sealed class TrainingRun : IDisposable
         RequireSameRun(state);
         Checkpoint.LoadWeights(_net, point.Weights, ResumeFile.FileName);
         _trainer.Optimizer.Restore(point.OptimizerState, point.Step, point.LearningRate, ResumeFile.FileName);
-        foreach (var record in state.History) _history.Add(record);
-        _earlyStopping.Restore((state.BestValLoss, state.BestEpoch, state.Wait));
-        _checkpoint.Restore(state.CheckpointBestValLoss);
-        if (_plateau is not null) _plateau.Restore(state.Plateau ?? throw new FashionCnnException(
-            $"--resume: {ResumeFile.FileName} holds no ReduceLROnPlateau state; give the same --reduce-lr-on-plateau options as before."));
-        // Early stopping restores the best epoch's weights at the end: the best checkpoint holds them.
-        if (_earlyStopping.Enabled && state.BestEpoch >= 0 && File.Exists(_files.Checkpoint))
-            _bestWeights = SafeTensors.Read(_files.Checkpoint).Tensors.ToArray();
+        foreach (var callback in _callbacks)
+            callback.RestoreState(state.Callbacks.TryGetValue(callback.Name, out var saved) ? saved : throw new FashionCnnException(
+                $"--resume: {ResumeFile.FileName} holds no state of {callback.Name}; give the same options as the run it continues."), state.CompletedEpochs);
         _firstEpoch = state.CompletedEpochs;
     }
 
@@ -260,23 +260,20 @@ public sealed class TrainingRun : IDisposable
             var validated = Evaluation.Run(_classifier, _validation!);
             var record = new EpochRecord(epoch + 1, trained.Loss, trained.Accuracy, validated.Loss, validated.Accuracy, clock.Elapsed.TotalSeconds,
                 RecordsLearningRate ? _trainer.Optimizer.CurrentLearningRate : null);
-            _history.Add(record);
-            if (!double.IsFinite(record.ValLoss)) StopOnDivergence(epoch, step: null);
+            if (!double.IsFinite(record.ValLoss))
+            {
+                _history.Add(record);
+                StopOnDivergence(epoch, step: null);
+            }
             RecordMemory();
 
-            double? reduced = _plateau?.OnEpochEnd(record, _trainer.Optimizer.CurrentLearningRate);
-            if (reduced is double rate) _trainer.Optimizer.SetLearningRate(rate);
-
-            bool improved = _earlyStopping.OnEpochEnd(epoch, record.ValLoss);
-            if (improved && _earlyStopping.Enabled) _bestWeights = Checkpoint.Weights(_net);
-            bool saved = _checkpoint.OnEpochEnd(epoch, record.ValLoss);
-            progress.EpochCompleted(record, new EpochOutcome(improved, saved, _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience, reduced));
+            var end = new EpochEnd(epoch, record, _net, _trainer.Optimizer);
+            foreach (var callback in _callbacks) callback.OnEpochEnd(end);
+            progress.EpochCompleted(record, new EpochOutcome(_earlyStopping.Improved, _checkpoint.SavedLastEpoch,
+                _earlyStopping.StoppedBefore(_options.Epochs), _earlyStopping.Patience, _plateau?.Reduced));
             _history.Write(_files.HistoryJson, _files.HistoryCsv);
-            ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer, new ResumeState(epoch + 1,
-                _earlyStopping.BestValLoss, _earlyStopping.BestEpoch, _earlyStopping.Wait, _checkpoint.BestValLoss, _history.Epochs.ToList(), Identity)
-            {
-                Plateau = _plateau?.State,
-            });
+            ResumeFile.Save(_files.ResumeState, _net, _trainer.Optimizer,
+                new ResumeState(epoch + 1, _callbacks.ToDictionary(c => c.Name, c => c.SaveState()), Identity));
             if (_earlyStopping.ShouldStop) return;
             if (cancellation.IsCancellationRequested)
             {
@@ -317,12 +314,11 @@ public sealed class TrainingRun : IDisposable
         throw new TrainingDivergedException($"training diverged: {where}; {kept}. {advice}");
     }
 
-    private void RestoreBestWeights()
+    /// <summary>The callbacks' end of training: early stopping puts the best epoch's weights back.</summary>
+    private void EndCallbacks()
     {
-        if (_interrupted || _history.Epochs.Count == 0 || _bestWeights is null
-            || !_earlyStopping.ShouldRestoreBestWeights(_history.Epochs.Count - 1)) return;
-        Checkpoint.LoadWeights(_net, _bestWeights, "best epoch");
-        _restored = true;
+        var end = new TrainEnd(_net, _history.Epochs.Count - 1, _interrupted);
+        foreach (var callback in _callbacks) callback.OnTrainEnd(end);
     }
 
     private void WriteHistoryAndPlots()
@@ -340,7 +336,7 @@ public sealed class TrainingRun : IDisposable
         if (cancellation.IsCancellationRequested) _interrupted = true;
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
         int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
-        var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _restored, stoppedEarly, _interrupted,
+        var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _earlyStopping.RestoredBestWeights, stoppedEarly, _interrupted,
             _device.Description, _files, _residentMegabytes, _liveTensors)
         {
             SourceValLoss = _sourceValLoss,
@@ -369,8 +365,6 @@ public sealed class TrainingRun : IDisposable
         }
         if (state.CompletedEpochs >= _options.Epochs)
             throw new FashionCnnException($"--resume: the run already completed {state.CompletedEpochs} epoch(s); give --epochs above {state.CompletedEpochs} to train further.");
-        if (_options.Patience > 0 && state.Wait >= _options.Patience && state.CompletedEpochs > 1)
-            throw new FashionCnnException($"--resume: the run already stopped early at epoch {state.CompletedEpochs}; give a larger --patience to go on.");
     }
 
     /// <summary>

@@ -38,8 +38,8 @@ public class CraftedFileTests(Xunit.Abstractions.ITestOutputHelper output)
         ["Keras config with a null kernel size"] = t => Summary(KerasH5(t, "null.h5", c => Layer(c, "conv2d")["kernel_size"] = JsonNode.Parse("null")), "null.h5", "layer conv2d (Conv2D)", "kernel_size"),
         ["Keras config with only an InputLayer"] = t => Summary(KerasH5(t, "input.h5", c => Layers(c).RemoveRange(1, Layers(c).Count - 1)), "input.h5", "no layers"),
         ["class_names of the wrong count"] = t => Summary(Checkpoint9Classes(t.File("nine.safetensors")), "nine.safetensors", "9 names", "10 outputs"),
-        ["a resume state without its history"] = t => Resume(t, """{"CompletedEpochs":1,"BestValLoss":0.5,"BestEpoch":0,"Wait":0,"CheckpointBestValLoss":0.5,"History":null,"Identity":null}""", "incomplete"),
-        ["a resume state with a null loss"] = t => Resume(t, """{"CompletedEpochs":1,"BestValLoss":0.5,"BestEpoch":0,"Wait":0,"CheckpointBestValLoss":0.5,"History":[{"epoch":1,"loss":null,"accuracy":0.5,"val_loss":0.5,"val_accuracy":0.5,"seconds":1}],"Identity":null}""", "not a fashioncnn resume file"),
+        ["a resume state without its callbacks"] = t => Resume(t, """{"CompletedEpochs":1,"Callbacks":null,"Identity":null}""", "not a complete fashioncnn resume state"),
+        ["a resume state whose callbacks are a list"] = t => Resume(t, """{"CompletedEpochs":1,"Callbacks":[1,2],"Identity":null}""", "not a fashioncnn resume file"),
         ["--vmin nan"] = _ => new Crafted(["visualize", "--vmin", "nan", "--model", BookModel], "--vmin"),
 
         // Class 4: small files and values that asked for unbounded memory.
@@ -209,7 +209,7 @@ public class CraftedFileTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var metadata = new Dictionary<string, string>
         {
-            [Checkpoint.FormatKey] = "fashioncnn-resume/2",
+            [Checkpoint.FormatKey] = Checkpoint.ResumeFormatValue,
             [Checkpoint.ModelConfigKey] = KerasModelConfig.ToJson(ModelSpec.Book),
             ["optimizer_step"] = "16",
             ["resume_state"] = state,
