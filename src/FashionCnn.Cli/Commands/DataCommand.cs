@@ -15,45 +15,43 @@ internal static class DataCommand
         dataOptions.AddTo(command);
         command.SetAction(parsed =>
         {
-            var options = dataOptions.Read(parsed);
-            if (options.Path is not null) return Describe(options);
-            var location = DataDirectory.Locate(options.DataDir);
-            var data = FashionMnist.Load(location.Directory, requirePublishedContent: false);
-            var split = ValidationSplit.Create(data.Train.Count);
-
-            Console.WriteLine($"Data:       {location.Directory} (found by {location.Source})");
-            Console.WriteLine($"Train:      {data.Train.Count:N0} images, split as the book does into "
-                              + $"{split.TrainIndices.Length:N0} training + {split.ValidationIndices.Length:N0} validation (seed {ValidationSplit.BookSeed})");
-            Console.WriteLine($"Test:       {data.Test.Count:N0} images");
-            foreach (var file in data.Files)
-                Console.WriteLine($"  {(file.ChecksumMatches ? "ok      " : "MISMATCH")}  {file.FileName,-30} sha256 {file.Sha256}");
-            bool allMatch = data.Files.All(f => f.ChecksumMatches);
-            Console.WriteLine(allMatch
-                ? "All four files match the published Fashion-MNIST release."
-                : "Some files differ from the published Fashion-MNIST release: training and evaluation will refuse them.");
-            return allMatch ? ExitCodes.Success : ExitCodes.BadInput;
+            var report = DataReport.Of(dataOptions.Read(parsed));
+            if (report.Checksums is { } checksums) PrintFashionMnist(report, checksums);
+            else PrintDataSet(report);
+            return report.Accepted ? ExitCodes.Success : ExitCodes.BadInput;
         });
         command.Add(CreateDownload());
         return command;
     }
 
-    /// <summary>Any data set given with --data: what it is, how it splits, and how long reading it took.</summary>
-    private static int Describe(DataOptions options)
+    private static void PrintFashionMnist(DataReport report, IReadOnlyList<DataFileCheck> checksums)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var splits = BookSplits.Load(options);
-        double seconds = clock.Elapsed.TotalSeconds;
-        var parts = splits.Parts;
-        int total = parts.Train.Count + (parts.Test?.Count ?? 0);
-        Console.WriteLine($"Data:       {parts.Location} ({parts.Kind})");
-        Console.WriteLine($"Images:     {parts.Shape}, {total:N0} read in {seconds:F2} s ({total / Math.Max(seconds, 1e-6):N0} images/s"
-                          + (parts.FromCache ? ", from the cache of decoded images)" : ")"));
-        Console.WriteLine($"Train:      {parts.Train.Count:N0} images, split as the book does into "
-                          + $"{splits.Train.Count:N0} training + {splits.Validation.Count:N0} validation (test_size {options.ValidationSplit}, seed {ValidationSplit.BookSeed})");
-        Console.WriteLine(parts.Test is null ? "Test:       none" : $"Test:       {parts.Test.Count:N0} images");
-        Console.WriteLine($"Classes:    {parts.ClassNames.Count}: {string.Join(", ", parts.ClassNames)}");
-        Console.WriteLine($"Skipped:    {parts.Skipped}");
-        return ExitCodes.Success;
+        Console.WriteLine($"Data:       {report.Location} (found by {report.FoundBy})");
+        PrintSplit(report);
+        foreach (var file in checksums)
+            Console.WriteLine($"  {(file.ChecksumMatches ? "ok      " : "MISMATCH")}  {file.FileName,-30} sha256 {file.Sha256}");
+        Console.WriteLine(report.Accepted
+            ? "All four files match the published Fashion-MNIST release."
+            : "Some files differ from the published Fashion-MNIST release: training and evaluation will refuse them.");
+    }
+
+    /// <summary>Any data set given with --data: what it is, how it splits, and how long reading it took.</summary>
+    private static void PrintDataSet(DataReport report)
+    {
+        int total = report.TrainImages + (report.TestImages ?? 0);
+        Console.WriteLine($"Data:       {report.Location} ({report.Kind})");
+        Console.WriteLine($"Images:     {report.Shape}, {total:N0} read in {report.Seconds:F2} s ({total / Math.Max(report.Seconds, 1e-6):N0} images/s"
+                          + (report.FromCache ? ", from the cache of decoded images)" : ")"));
+        PrintSplit(report);
+        Console.WriteLine($"Classes:    {report.ClassNames.Count}: {string.Join(", ", report.ClassNames)}");
+        Console.WriteLine($"Skipped:    {report.Skipped}");
+    }
+
+    private static void PrintSplit(DataReport report)
+    {
+        Console.WriteLine($"Train:      {report.TrainImages:N0} images, split as the book does into "
+                          + $"{report.TrainingImages:N0} training + {report.ValidationImages:N0} validation (test_size {report.TestSize}, seed {ValidationSplit.BookSeed})");
+        Console.WriteLine(report.TestImages is int test ? $"Test:       {test:N0} images" : "Test:       none");
     }
 
     private static Command CreateDownload()

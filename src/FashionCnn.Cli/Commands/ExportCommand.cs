@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FashionCnn.Files;
 using FashionCnn.Interop;
 
 namespace FashionCnn.Cli.Commands;
@@ -22,14 +21,9 @@ internal static class ExportCommand
         };
         command.SetAction(parsed =>
         {
-            string path = parsed.GetValue(model)!;
-            string file = new CommandFiles().Input("--model", path).Input("--architecture", parsed.GetValue(architecture))
-                .OutputFile("--output", parsed.GetValue(output));
-            var loaded = ModelFile.Load(path, "--model", parsed.GetValue(architecture));
-            using var net = loaded.Net;
             var chosen = parsed.GetValue(format) switch { "pt" => ExportFormat.Pt, "onnx" => ExportFormat.Onnx, _ => ExportFormat.SafeTensors };
-            ModelExport.Write(loaded, chosen, file, path);
-            Console.WriteLine($"Exported {path} ({loaded.Format}) to {CommonOptions.DisplayPath(file)}");
+            var result = ModelExport.Export(parsed.GetValue(model)!, parsed.GetValue(architecture), chosen, parsed.GetValue(output)!);
+            Console.WriteLine($"Exported {result.Source} ({result.SourceFormat}) to {CommonOptions.DisplayPath(result.Output)}");
             return ExitCodes.Success;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FashionCnn.Files;
 using FashionCnn.Model;
+using FashionCnn.Reports;
 
 namespace FashionCnn.Cli.Commands;
 
@@ -29,52 +30,32 @@ internal static class SummaryCommand
         };
         command.SetAction(parsed =>
         {
+            bool asJson = parsed.GetValue(json);
             if (parsed.GetValue(list))
             {
-                PrintList(parsed.GetValue(json));
+                PrintList(SummaryReport.Bundled(), asJson);
                 return ExitCodes.Success;
             }
-            string? path = parsed.GetValue(model), source = parsed.GetValue(architecture);
-            string? diagramFile = parsed.GetValue(diagram) is { } d
-                ? new CommandFiles().Input("--model", path).Input("--architecture", source).OutputFile("--diagram", d)
-                : null;
-            // Without --model the summary comes from the layer descriptions alone, without loading libtorch.
-            var spec = path is not null ? LoadSpec(path, source)
-                : ArchitectureSource.TryReadConfig(source ?? ArchitectureSource.Default) ?? Interop.ModelFile.Architecture(source!, "--architecture");
-            var summary = ModelSummary.Of(spec);
-            Console.WriteLine(parsed.GetValue(json) ? summary.ToJson() : summary.ToText());
-            if (diagramFile is not null)
+            var result = SummaryReport.Create(new SummaryOptions
             {
-                string title = path is not null ? Path.GetFileName(path) : source is null ? "The book's CNN (chapter 8-2)" : Path.GetFileName(source);
-                Plotting.ModelDiagram.Save(spec, diagramFile, title);
-                if (!parsed.GetValue(json)) Console.WriteLine($"Diagram: {CommonOptions.DisplayPath(diagramFile)}");
-            }
+                Model = parsed.GetValue(model), Architecture = parsed.GetValue(architecture), Diagram = parsed.GetValue(diagram),
+            });
+            Console.WriteLine(asJson ? result.Summary.ToJson() : result.Summary.ToText());
+            if (result.Diagram is { } drawn && !asJson) Console.WriteLine($"Diagram: {CommonOptions.DisplayPath(drawn)}");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void PrintList(bool json)
+    private static void PrintList(IReadOnlyList<BundledRow> rows, bool json)
     {
-        var rows = ArchitectureSource.Bundled.Select(b =>
-        {
-            var spec = KerasModelConfig.Parse(ArchitectureSource.BundledJson(b.Name)!, b.Name);
-            return (b.Name, b.Description, spec.ParameterCount);
-        }).ToList();
         if (json)
         {
-            Console.WriteLine(JsonFormat.Serialize(rows.Select(r => new { name = r.Name, description = r.Description, parameters = r.ParameterCount })));
+            Console.WriteLine(JsonFormat.Serialize(rows.Select(r => new { name = r.Name, description = r.Description, parameters = r.Parameters })));
             return;
         }
         Console.WriteLine("Bundled architectures (fashioncnn train --architecture NAME):");
-        foreach (var (name, description, parameters) in rows)
-            Console.WriteLine($"  {name,-24} {parameters,9:N0} parameters   {description}");
-    }
-
-    private static ModelSpec LoadSpec(string path, string? architecture)
-    {
-        var loaded = Interop.ModelFile.Load(path, "--model", architecture);
-        using var net = loaded.Net;
-        return net.Spec;
+        foreach (var row in rows)
+            Console.WriteLine($"  {row.Name,-24} {row.Parameters,9:N0} parameters   {row.Description}");
     }
 }

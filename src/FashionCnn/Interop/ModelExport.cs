@@ -16,8 +16,25 @@ public enum ExportFormat { Pt, SafeTensors, Onnx }
 /// the Dense after Flatten with its input columns in PyTorch's (C, H, W) order. Or as an ONNX file for ONNX Runtime
 /// (<see cref="OnnxExport"/>).
 /// </summary>
+/// <summary>What <c>fashioncnn export</c> wrote: the model read, the format it was read as, and the file written.</summary>
+public sealed record ExportResult(string Source, string SourceFormat, string Output);
+
 public static class ModelExport
 {
+    /// <summary>
+    /// <c>fashioncnn export</c>: the model at <paramref name="modelPath"/> (with <paramref name="architecture"/> for a
+    /// weights-only file) written as <paramref name="format"/> to <paramref name="output"/>, which is checked against the
+    /// inputs before anything is read.
+    /// </summary>
+    public static ExportResult Export(string modelPath, string? architecture, ExportFormat format, string output)
+    {
+        string file = new CommandFiles().Input("--model", modelPath).Input("--architecture", architecture).OutputFile("--output", output);
+        var loaded = ModelFile.Load(modelPath, "--model", architecture);
+        using var net = loaded.Net;
+        Write(loaded, format, file, modelPath);
+        return new ExportResult(modelPath, loaded.Format, file);
+    }
+
     /// <summary>Writes <paramref name="model"/> to <paramref name="output"/>; an ONNX file's metadata names <paramref name="sourcePath"/>, the file the model was read from.</summary>
     public static void Write(LoadedModel model, ExportFormat format, string output, string? sourcePath = null)
     {
