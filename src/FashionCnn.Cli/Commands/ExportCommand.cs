@@ -12,7 +12,7 @@ internal static class ExportCommand
         var architecture = CommonOptions.ArchitectureForWeights();
         var format = CommonOptions.Choice("--format",
             "pt: torch.load + load_state_dict; safetensors: safetensors.torch.load_file; onnx: ONNX Runtime (.NET, C++, Python …), "
-            + "input 'input' in the Keras input shape, output 'probabilities' (N, 10).", "pt", "pt", "safetensors", "onnx");
+            + "input 'input' in the Keras input shape, output 'probabilities' (N, 10).", "pt", [.. ExportFormats.Spelling.Names]);
         var output = new Option<string>("--output") { Description = "The file to write (its folder must exist).", Required = true, HelpName = "FILE" };
         var command = new Command("export",
             "Write a model as a PyTorch state_dict (keys conv2d.weight … dense_1.bias, for a network that flattens with torch.flatten) or as an ONNX model for ONNX Runtime.")
@@ -21,7 +21,7 @@ internal static class ExportCommand
         };
         command.SetAction(parsed =>
         {
-            var chosen = parsed.GetValue(format) switch { "pt" => ExportFormat.Pt, "onnx" => ExportFormat.Onnx, _ => ExportFormat.SafeTensors };
+            var chosen = ExportFormats.Spelling.Parse(parsed.GetValue(format)!);
             var result = ModelExport.Export(parsed.GetValue(model)!, parsed.GetValue(architecture), chosen, parsed.GetValue(output)!);
             Console.WriteLine($"Exported {result.Source} ({result.SourceFormat}) to {CommonOptions.DisplayPath(result.Output)}");
             return ExitCodes.Success;

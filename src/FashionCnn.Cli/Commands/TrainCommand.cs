@@ -39,7 +39,7 @@ internal static class TrainCommand
 
         private readonly Option<string> _optimizer = CommonOptions.Choice("--optimizer",
             "adam (the book's chapter 8), sgd, rmsprop or adagrad, each with Keras 3's update rule and defaults. Keras' compile() without an optimizer uses rmsprop, as the book's 7-1 and 7-2 runs do.",
-            "adam", "adam", "sgd", "rmsprop", "adagrad");
+            "adam", [.. OptimizerSettings.Names.Names]);
 
         private readonly Option<double?> _learningRate = new Option<double?>("--learning-rate")
         {
@@ -47,11 +47,11 @@ internal static class TrainCommand
             HelpName = "RATE",
         }.NotNegativeIfGiven();
 
-        private readonly Option<double> _momentum = new("--momentum") { Description = "sgd only: momentum (Keras' default 0).", DefaultValueFactory = _ => 0 };
+        private readonly Option<double?> _momentum = new("--momentum") { Description = $"sgd only: momentum (default: Keras' {OptimizerSettings.DefaultMomentum}).", HelpName = "M" };
 
         private readonly Option<bool> _nesterov = new("--nesterov") { Description = "sgd only: Nesterov momentum (needs --momentum above 0)." };
 
-        private readonly Option<double> _rho = new("--rho") { Description = "rmsprop only: decay of the squared-gradient average.", DefaultValueFactory = _ => 0.9 };
+        private readonly Option<double?> _rho = new("--rho") { Description = $"rmsprop only: decay of the squared-gradient average (default: Keras' {OptimizerSettings.DefaultRho}).", HelpName = "RHO" };
 
         private readonly Option<int> _patience = new Option<int>("--patience")
         {
@@ -70,7 +70,7 @@ internal static class TrainCommand
         private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" }.AtLeastIfGiven(1);
 
         private readonly Option<string> _restoreBest = CommonOptions.Choice("--restore-best",
-            "always: put the best epoch's weights back at the end (Keras 3); on-stop: only after an early stop (Keras 2).", "always", "always", "on-stop");
+            "always: put the best epoch's weights back at the end (Keras 3); on-stop: only after an early stop (Keras 2).", "always", [.. RestoreBests.Spelling.Names]);
 
         private readonly DataOptionSet _data = new();
 
@@ -127,7 +127,7 @@ internal static class TrainCommand
             Precision = Precisions.Parse(parsed.GetValue(_precision)!),
             Threads = parsed.GetValue(_threads),
             Limit = parsed.GetValue(_limit),
-            RestoreBest = parsed.GetValue(_restoreBest) == "on-stop" ? RestoreBest.OnStop : RestoreBest.Always,
+            RestoreBest = RestoreBests.Spelling.Parse(parsed.GetValue(_restoreBest)!),
             Data = _data.Read(parsed),
             ModelDir = parsed.GetValue(_modelDir)!,
             Resume = parsed.GetValue(_resume),

@@ -9,6 +9,11 @@ namespace FashionCnn.Interop;
 /// <summary>Which file <see cref="ModelExport"/> writes.</summary>
 public enum ExportFormat { Pt, SafeTensors, Onnx }
 
+public static class ExportFormats
+{
+    public static readonly Spelling<ExportFormat> Spelling = new("--format", ("pt", ExportFormat.Pt), ("safetensors", ExportFormat.SafeTensors), ("onnx", ExportFormat.Onnx));
+}
+
 /// <summary>
 /// Writes a model as a plain PyTorch state_dict, loadable in Python by <c>torch.load</c> + <c>load_state_dict</c>
 /// (.pt) or <c>safetensors.torch.load_file</c> (.safetensors) into a network that flattens with

@@ -10,14 +10,11 @@ public enum Precision { Float32, MixedBFloat16 }
 
 public static class Precisions
 {
-    public static readonly IReadOnlyList<string> Names = ["float32", "mixed_bfloat16"];
+    public static readonly Spelling<Precision> Spelling = new("--precision", ("float32", Precision.Float32), ("mixed_bfloat16", Precision.MixedBFloat16));
 
-    public static string Name(this Precision precision) => precision == Precision.Float32 ? "float32" : "mixed_bfloat16";
+    public static IReadOnlyList<string> Names => Spelling.Names;
 
-    public static Precision Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "float32" => Precision.Float32,
-        "mixed_bfloat16" => Precision.MixedBFloat16,
-        _ => throw new FashionCnnException($"--precision must be float32 or mixed_bfloat16 (got {name})."),
-    };
+    public static string Name(this Precision precision) => Spelling.Name(precision);
+
+    public static Precision Parse(string name) => Spelling.Parse(name);
 }

@@ -20,7 +20,7 @@ public sealed class KerasRmsprop : KerasOptimizer
 
     protected override void Apply(long step)
     {
-        double rho = Settings.Rho;
+        double rho = Settings.EffectiveRho;
         _velocity.mul_(rho).addcmul_(Gradient, Gradient, 1 - rho);
         Flat.addcdiv_(Gradient, _velocity.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
     }

@@ -14,7 +14,7 @@ public sealed class KerasSgd : KerasOptimizer
 
     public KerasSgd(IEnumerable<Parameter> parameters, OptimizerSettings settings) : base(parameters, settings)
     {
-        if (settings.Momentum > 0) _momentum = AddSlot("momentum");
+        if (settings.EffectiveMomentum > 0) _momentum = AddSlot("momentum");
     }
 
     protected override void Apply(long step)
@@ -24,7 +24,7 @@ public sealed class KerasSgd : KerasOptimizer
             Flat.add_(Gradient, -LearningRate);
             return;
         }
-        double mu = Settings.Momentum;
+        double mu = Settings.EffectiveMomentum;
         _momentum.mul_(mu).add_(Gradient, -LearningRate);
         if (Settings.Nesterov) Flat.add_(_momentum, mu).add_(Gradient, -LearningRate);
         else Flat.add_(_momentum);

@@ -19,14 +19,22 @@ public sealed record OptimizerSettings
     /// <summary>Null for the optimizer's Keras default.</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>SGD's momentum (Keras default 0: plain gradient descent).</summary>
-    public double Momentum { get; init; }
+    /// <summary>SGD's momentum; null for Keras' default 0 (plain gradient descent). Given for another optimizer, it is refused.</summary>
+    public double? Momentum { get; init; }
 
     /// <summary>SGD with Nesterov momentum.</summary>
     public bool Nesterov { get; init; }
 
-    /// <summary>RMSprop's decay of the squared-gradient average (Keras default 0.9).</summary>
-    public double Rho { get; init; } = 0.9;
+    /// <summary>RMSprop's decay of the squared-gradient average; null for Keras' default 0.9. Given for another optimizer, it is refused.</summary>
+    public double? Rho { get; init; }
+
+    public const double DefaultMomentum = 0, DefaultRho = 0.9;
+
+    /// <summary>The momentum SGD uses: the given one or Keras' default.</summary>
+    public double EffectiveMomentum => Momentum ?? DefaultMomentum;
+
+    /// <summary>The rho RMSprop uses: the given one or Keras' default.</summary>
+    public double EffectiveRho => Rho ?? DefaultRho;
 
     /// <summary>A Keras learning-rate schedule that sets the rate of every step; null for a constant rate (which ReduceLROnPlateau may lower).</summary>
     public LearningRateSchedule? Schedule { get; init; }
@@ -38,17 +46,14 @@ public sealed record OptimizerSettings
 
     public static double DefaultLearningRate(OptimizerKind kind) => kind == OptimizerKind.Sgd ? 0.01 : 0.001;
 
-    /// <summary>The name as Keras and the command line spell it.</summary>
-    public string Name => Kind.ToString().ToLowerInvariant();
+    /// <summary>The optimizers as Keras and the command line spell them, in the order help lists them.</summary>
+    public static readonly Spelling<OptimizerKind> Names = new("--optimizer",
+        ("adam", OptimizerKind.Adam), ("sgd", OptimizerKind.Sgd), ("rmsprop", OptimizerKind.Rmsprop), ("adagrad", OptimizerKind.Adagrad));
 
-    public static OptimizerKind Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "adam" => OptimizerKind.Adam,
-        "sgd" => OptimizerKind.Sgd,
-        "rmsprop" => OptimizerKind.Rmsprop,
-        "adagrad" => OptimizerKind.Adagrad,
-        _ => throw new FashionCnnException($"--optimizer must be adam, sgd, rmsprop or adagrad (got {name})."),
-    };
+    /// <summary>The name as Keras and the command line spell it.</summary>
+    public string Name => Names.Name(Kind);
+
+    public static OptimizerKind Parse(string name) => Names.Parse(name);
 
     /// <summary>Checks every value; an option that the chosen optimizer does not have is an error rather than silently ignored.</summary>
     public OptimizerSettings Validated()
@@ -57,24 +62,25 @@ public sealed record OptimizerSettings
             throw new FashionCnnException($"--learning-rate must be a positive number (got {lr}).");
         if (LearningRate is not null && Schedule is not null)
             throw new FashionCnnException("a learning rate and a learning-rate schedule together: the schedule sets the rate of every step.");
-        if (Kind != OptimizerKind.Sgd && (Momentum != 0 || Nesterov))
+        // Any value given for an optimizer that does not have it is refused, Keras' default included (--rho 0.9 with adam).
+        if (Kind != OptimizerKind.Sgd && (Momentum is not null || Nesterov))
             throw new FashionCnnException($"--momentum and --nesterov are options of --optimizer sgd, not {Name}.");
-        if (!(Momentum >= 0 && Momentum < 1))
-            throw new FashionCnnException($"--momentum must be at least 0 and below 1 (got {Momentum}).");
-        if (Nesterov && Momentum == 0)
+        if (Momentum is double momentum && !(momentum >= 0 && momentum < 1))
+            throw new FashionCnnException($"--momentum must be at least 0 and below 1 (got {momentum}).");
+        if (Nesterov && EffectiveMomentum == 0)
             throw new FashionCnnException("--nesterov needs a --momentum above 0.");
-        if (Kind != OptimizerKind.Rmsprop && Rho != 0.9)
+        if (Kind != OptimizerKind.Rmsprop && Rho is not null)
             throw new FashionCnnException($"--rho is an option of --optimizer rmsprop, not {Name}.");
-        if (!(Rho > 0 && Rho < 1))
-            throw new FashionCnnException($"--rho must be above 0 and below 1 (got {Rho}).");
+        if (Rho is double rho && !(rho > 0 && rho < 1))
+            throw new FashionCnnException($"--rho must be above 0 and below 1 (got {rho}).");
         return this;
     }
 
     /// <summary>One line for the user: "adam (learning rate 0.001)".</summary>
     public string Describe() => Kind switch
     {
-        OptimizerKind.Sgd when Momentum > 0 => $"sgd (learning rate {RateText}, momentum {Format(Momentum)}{(Nesterov ? ", nesterov" : "")})",
-        OptimizerKind.Rmsprop => $"rmsprop (learning rate {RateText}, rho {Format(Rho)})",
+        OptimizerKind.Sgd when EffectiveMomentum > 0 => $"sgd (learning rate {RateText}, momentum {Format(EffectiveMomentum)}{(Nesterov ? ", nesterov" : "")})",
+        OptimizerKind.Rmsprop => $"rmsprop (learning rate {RateText}, rho {Format(EffectiveRho)})",
         _ => $"{Name} (learning rate {RateText})",
     };
 
@@ -87,9 +93,9 @@ public sealed record OptimizerSettings
         {
             ["name"] = Name,
             ["learning_rate"] = EffectiveLearningRate,
-            ["momentum"] = Momentum,
+            ["momentum"] = EffectiveMomentum,
             ["nesterov"] = Nesterov,
-            ["rho"] = Rho,
+            ["rho"] = EffectiveRho,
             ["epsilon"] = Epsilon,
         };
         if (Schedule is not null) json[ScheduleKey] = Schedule.ToKerasJson();

@@ -14,6 +14,12 @@ public enum RestoreBest
     OnStop,
 }
 
+public static class RestoreBests
+{
+    /// <summary>always is Keras 3's EarlyStopping, on-stop Keras 2's.</summary>
+    public static readonly Spelling<RestoreBest> Spelling = new("--restore-best", ("always", RestoreBest.Always), ("on-stop", RestoreBest.OnStop));
+}
+
 /// <summary>Everything a training run can be told, with the book's chapter 8-2 values as defaults.</summary>
 public sealed record TrainingOptions
 {

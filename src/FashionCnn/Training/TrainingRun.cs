@@ -414,7 +414,7 @@ public sealed class TrainingRun : IDisposable
                     monitor = p.Monitor, factor = p.Factor, patience = p.Patience, mode = p.Mode, min_delta = p.MinDelta, cooldown = p.Cooldown, min_lr = p.MinLr,
                 } : null,
                 patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
-                limit = options.Limit, precision = options.Precision.Name(), restore_best = options.RestoreBest == RestoreBest.Always ? "always" : "on-stop",
+                limit = options.Limit, precision = options.Precision.Name(), restore_best = RestoreBests.Spelling.Name(options.RestoreBest),
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
             data = _data is { } d ? new

@@ -183,11 +183,16 @@ public class OptimizerTests
     }
 
     [Theory]
-    [InlineData(OptimizerKind.Adam, 0.9, false, 0.5, "--momentum and --nesterov are options of --optimizer sgd")]
-    [InlineData(OptimizerKind.Sgd, 0.0, true, 0.9, "--nesterov needs a --momentum above 0")]
-    [InlineData(OptimizerKind.Sgd, 1.0, false, 0.9, "--momentum must be at least 0 and below 1")]
-    [InlineData(OptimizerKind.Adam, 0.0, false, 0.5, "--rho is an option of --optimizer rmsprop")]
-    public void Options_the_optimizer_does_not_have_are_refused(OptimizerKind kind, double momentum, bool nesterov, double rho, string message)
+    [InlineData(OptimizerKind.Adam, 0.9, false, null, "--momentum and --nesterov are options of --optimizer sgd")]
+    [InlineData(OptimizerKind.Rmsprop, 0.0, false, null, "--momentum and --nesterov are options of --optimizer sgd")]
+    [InlineData(OptimizerKind.Sgd, 0.0, true, null, "--nesterov needs a --momentum above 0")]
+    [InlineData(OptimizerKind.Sgd, null, true, null, "--nesterov needs a --momentum above 0")]
+    [InlineData(OptimizerKind.Sgd, 1.0, false, null, "--momentum must be at least 0 and below 1")]
+    [InlineData(OptimizerKind.Adam, null, false, 0.5, "--rho is an option of --optimizer rmsprop")]
+    [InlineData(OptimizerKind.Adam, null, false, 0.9, "--rho is an option of --optimizer rmsprop")]
+    [InlineData(OptimizerKind.Sgd, 0.5, false, 0.9, "--rho is an option of --optimizer rmsprop")]
+    [InlineData(OptimizerKind.Rmsprop, null, false, 1.0, "--rho must be above 0 and below 1")]
+    public void Options_the_optimizer_does_not_have_are_refused(OptimizerKind kind, double? momentum, bool nesterov, double? rho, string message)
     {
         var settings = new OptimizerSettings { Kind = kind, Momentum = momentum, Nesterov = nesterov, Rho = rho };
         var error = Assert.Throws<FashionCnnException>(() => settings.Validated());
@@ -204,9 +209,10 @@ public class OptimizerTests
 
     [Theory]
     [InlineData(OptimizerKind.Sgd, 0.05, 0.9, true, 0.9, "sgd (learning rate 0.05, momentum 0.9, nesterov)")]
-    [InlineData(OptimizerKind.Rmsprop, null, 0.0, false, 0.8, "rmsprop (learning rate 0.001, rho 0.8)")]
-    [InlineData(OptimizerKind.Adagrad, 0.01, 0.0, false, 0.9, "adagrad (learning rate 0.01)")]
-    public void Settings_recorded_as_json_are_described_as_on_the_command_line(OptimizerKind kind, double? rate, double momentum, bool nesterov, double rho, string text)
+    [InlineData(OptimizerKind.Rmsprop, null, null, false, 0.8, "rmsprop (learning rate 0.001, rho 0.8)")]
+    [InlineData(OptimizerKind.Rmsprop, null, null, false, null, "rmsprop (learning rate 0.001, rho 0.9)")]
+    [InlineData(OptimizerKind.Adagrad, 0.01, null, false, null, "adagrad (learning rate 0.01)")]
+    public void Settings_recorded_as_json_are_described_as_on_the_command_line(OptimizerKind kind, double? rate, double? momentum, bool nesterov, double? rho, string text)
     {
         var settings = new OptimizerSettings { Kind = kind, LearningRate = rate, Momentum = momentum, Nesterov = nesterov, Rho = rho };
         Assert.Equal(text, OptimizerSettings.DescribeJson(settings.ToJson()));
