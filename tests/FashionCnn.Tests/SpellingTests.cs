@@ -35,11 +35,24 @@ public class SpellingTests
         AssertRoundTrip(Precisions.Spelling, ["float32", "mixed_bfloat16"]);
         AssertRoundTrip(RestoreBests.Spelling, ["always", "on-stop"]);
         AssertRoundTrip(ExportFormats.Spelling, ["pt", "safetensors", "onnx"]);
+        AssertRoundTrip(FashionCnn.Compute.DeviceChoices.Spelling, ["auto", "cpu", "cuda"]);
     }
 
     private static void AssertRoundTrip<T>(Spelling<T> spelling, string[] keras) where T : struct, Enum
     {
         Assert.Equal(keras, spelling.Names);
         Assert.All(Enum.GetValues<T>(), value => Assert.Equal(value, spelling.Parse(spelling.Name(value))));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(int.MaxValue)]
+    public void A_thread_count_outside_one_to_four_per_core_is_refused_in_one_place(int threads)
+    {
+        var error = Assert.Throws<FashionCnnException>(() => new FashionCnn.Compute.ComputeOptions { Threads = threads }.Require());
+
+        Assert.Contains($"--threads must be between 1 and {4 * Environment.ProcessorCount}", error.Message);
+        Assert.Contains($"got {threads}", error.Message);
     }
 }

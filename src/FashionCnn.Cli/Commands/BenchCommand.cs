@@ -38,12 +38,10 @@ internal static class BenchCommand
             var r = Benchmark.Run(new BenchmarkOptions
             {
                 Architecture = parsed.GetValue(architecture),
-                Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
                 Steps = parsed.GetValue(steps),
                 BatchSize = parsed.GetValue(batchSize),
                 EvalBatchSize = parsed.GetValue(evalBatchSize),
-                Threads = parsed.GetValue(threads),
-                Device = parsed.GetValue(device)!,
+                Compute = CommonOptions.ReadCompute(parsed, device, threads, precision),
                 Data = data.Read(parsed),
                 Profile = parsed.GetValue(profile),
                 Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,

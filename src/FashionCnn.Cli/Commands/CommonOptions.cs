@@ -62,7 +62,15 @@ internal static class CommonOptions
         "float32", [.. FashionCnn.Model.Precisions.Names]);
 
     public static Option<string> Device() =>
-        Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", "auto", "auto", "cpu", "cuda");
+        Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", "auto", [.. Compute.DeviceChoices.Spelling.Names]);
+
+    /// <summary>The device, threads and precision options as the library takes them; a verb without --precision computes in float32.</summary>
+    public static Compute.ComputeOptions ReadCompute(ParseResult parsed, Option<string> device, Option<int> threads, Option<string>? precision = null) => new()
+    {
+        Device = Compute.DeviceChoices.Spelling.Parse(parsed.GetValue(device)!),
+        Threads = parsed.GetValue(threads),
+        Precision = precision is null ? FashionCnn.Model.Precision.Float32 : FashionCnn.Model.Precisions.Parse(parsed.GetValue(precision)!),
+    };
 
     /// <summary>
     /// An option with a fixed set of values: help lists them in lower case, the parser accepts any case and

@@ -39,9 +39,7 @@ internal static class EvaluateCommand
                 Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 OutDir = parsed.GetValue(outDir),
                 BatchSize = parsed.GetValue(batchSize),
-                Device = parsed.GetValue(device)!,
-                Precision = Model.Precisions.Parse(parsed.GetValue(precision)!),
-                Threads = parsed.GetValue(threads),
+                Compute = CommonOptions.ReadCompute(parsed, device, threads, precision),
                 Data = data.Read(parsed),
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(report) : ToText(report));

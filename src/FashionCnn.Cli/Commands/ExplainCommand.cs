@@ -135,8 +135,7 @@ internal static class ExplainCommand
             Stride = parsed.GetValue(_stride),
             Invert = parsed.GetValue(_invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
             OutDir = parsed.GetValue(_outDir)!,
-            Device = parsed.GetValue(_device)!,
-            Threads = parsed.GetValue(_threads),
+            Compute = CommonOptions.ReadCompute(parsed, _device, _threads),
             Data = _data.Read(parsed),
         };
     }

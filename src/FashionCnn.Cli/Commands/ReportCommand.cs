@@ -42,8 +42,7 @@ internal static class ReportCommand
                 Architecture = parsed.GetValue(architecture),
                 Output = parsed.GetValue(output),
                 Data = data.Read(parsed),
-                Device = parsed.GetValue(device)!,
-                Threads = parsed.GetValue(threads),
+                Compute = CommonOptions.ReadCompute(parsed, device, threads),
             });
             Console.WriteLine(Describe(result));
             return ExitCodes.Success;

@@ -123,9 +123,7 @@ internal static class TrainCommand
             ReduceLROnPlateau = _learningRates.Plateau(parsed),
             Patience = parsed.GetValue(_patience),
             Seed = parsed.GetValue(_seed),
-            Device = parsed.GetValue(_device)!,
-            Precision = Precisions.Parse(parsed.GetValue(_precision)!),
-            Threads = parsed.GetValue(_threads),
+            Compute = CommonOptions.ReadCompute(parsed, _device, _threads, _precision),
             Limit = parsed.GetValue(_limit),
             RestoreBest = RestoreBests.Spelling.Parse(parsed.GetValue(_restoreBest)!),
             Data = _data.Read(parsed),
@@ -167,7 +165,7 @@ internal static class TrainCommand
     {
         var report = FashionCnn.Page.RunReport.Write(new FashionCnn.Page.ReportOptions
         {
-            ModelDir = options.ModelDir, Data = options.Data, Device = options.Device, Threads = options.Threads, Failure = failure,
+            ModelDir = options.ModelDir, Data = options.Data, Compute = options.Compute with { Precision = FashionCnn.Model.Precision.Float32 }, Failure = failure,
         });
         Console.WriteLine($"  {"report",-14} {CommonOptions.DisplayPath(report.Path)}");
     }

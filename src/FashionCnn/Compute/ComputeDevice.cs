@@ -23,38 +23,31 @@ public sealed record ComputeDevice(Device Device, string Description)
     /// The one place a verb sets up where it computes: resolves the device and gives libtorch its thread count,
     /// bounded by what the machine has.
     /// </summary>
-    public static ComputeDevice Prepare(string choice, int threads)
+    public static ComputeDevice Prepare(ComputeOptions options)
     {
-        if (threads < 1 || threads > MaxThreads)
-            throw new FashionCnnException(
-                $"--threads must be between 1 and {MaxThreads} ({MaxThreadsPerCore} per core of this machine's {Environment.ProcessorCount}); got {threads}.");
+        options.Require();
         HeapTuning.Apply();
-        var device = Resolve(choice);
-        torch.set_num_threads(threads);
+        var device = Resolve(options.Device);
+        torch.set_num_threads(options.Threads);
         return device;
     }
 
     /// <summary>Resolves auto, cpu or cuda; asking for CUDA where there is none is an error that says why.</summary>
-    public static ComputeDevice Resolve(string choice)
+    public static ComputeDevice Resolve(DeviceChoice choice)
     {
-        bool cudaAvailable = choice != "cpu" && cuda.is_available();
-        switch (choice)
+        bool cudaAvailable = choice != DeviceChoice.Cpu && cuda.is_available();
+        return choice switch
         {
-            case "cpu":
-                return new ComputeDevice(CPU, "cpu");
-            case "cuda" when !cudaAvailable:
-                throw new FashionCnnException(Backend == "cuda"
-                    ? "--device cuda: this build has CUDA's libtorch, but no CUDA device is visible (check the NVIDIA driver, nvidia-smi and CUDA_VISIBLE_DEVICES)."
-                    : "--device cuda: this build carries the CPU libtorch only; on Linux or Windows with an NVIDIA GPU, build for CUDA with 'dotnet run -p:TorchBackend=cuda --project src/FashionCnn.Cli -c Release -- VERB --device cuda' or install that build with 'scripts/install-tool.sh -p:TorchBackend=cuda' (README \"CPU or CUDA\").");
-            case "cuda":
-                return new ComputeDevice(CUDA, $"cuda ({cuda.device_count()} device(s))");
-            case "auto":
-                return cudaAvailable
-                    ? new ComputeDevice(CUDA, "cuda (auto: a CUDA device is available)")
-                    : new ComputeDevice(CPU, Backend == "cuda" ? "cpu (auto: no CUDA device visible)" : "cpu (auto: this is the CPU build)");
-            default:
-                throw new FashionCnnException($"--device must be auto, cpu or cuda (got {choice}).");
-        }
+            DeviceChoice.Cpu => new ComputeDevice(CPU, "cpu"),
+            DeviceChoice.Cuda when !cudaAvailable => throw new FashionCnnException(Backend == "cuda"
+                ? "--device cuda: this build has CUDA's libtorch, but no CUDA device is visible (check the NVIDIA driver, nvidia-smi and CUDA_VISIBLE_DEVICES)."
+                : "--device cuda: this build carries the CPU libtorch only; on Linux or Windows with an NVIDIA GPU, build for CUDA with 'dotnet run -p:TorchBackend=cuda --project src/FashionCnn.Cli -c Release -- VERB --device cuda' or install that build with 'scripts/install-tool.sh -p:TorchBackend=cuda' (README \"CPU or CUDA\")."),
+            DeviceChoice.Cuda => new ComputeDevice(CUDA, $"cuda ({cuda.device_count()} device(s))"),
+            DeviceChoice.Auto => cudaAvailable
+                ? new ComputeDevice(CUDA, "cuda (auto: a CUDA device is available)")
+                : new ComputeDevice(CPU, Backend == "cuda" ? "cpu (auto: no CUDA device visible)" : "cpu (auto: this is the CPU build)"),
+            _ => throw new InvalidOperationException($"no device {choice}"),
+        };
     }
 
     private static string? Metadata(string key) => typeof(ComputeDevice).Assembly

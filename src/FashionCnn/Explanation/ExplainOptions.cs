@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 using FashionCnn.Prediction;
@@ -66,9 +67,8 @@ public sealed record ExplainOptions
 
     public string OutDir { get; init; } = Path.Combine("models", "explain");
 
-    public string Device { get; init; } = "auto";
-
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 
     public DataOptions Data { get; init; } = new();
 }

@@ -45,7 +45,7 @@ public static class Explainer
         if (options.Files.Count == 0) DataSources.RequireOptions(options.Data);
         var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
             .Inputs("--data", options.Files.Count > 0 ? [] : DataSources.InputFiles(options.Data));
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        var device = ComputeDevice.Prepare(options.Compute);
         var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
         using var net = model.Net;
         string modelName = Path.GetFileName(options.ModelPath);

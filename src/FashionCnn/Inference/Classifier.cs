@@ -12,13 +12,8 @@ public sealed record ClassifierOptions
     /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
     public string? Architecture { get; init; }
 
-    /// <summary>auto, cpu or cuda for TorchSharp; ONNX files run on ONNX Runtime's CPU build.</summary>
-    public string Device { get; init; } = "auto";
-
-    public int Threads { get; init; } = Environment.ProcessorCount;
-
-    /// <summary>The dtype policy a TorchSharp network computes with; ONNX files run in float32.</summary>
-    public Model.Precision Precision { get; init; } = Model.Precision.Float32;
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 
     /// <summary>Images per forward pass, checked against the memory a TorchSharp network's batch needs.</summary>
     public int BatchSize { get; init; } = Evaluation.DefaultBatchSize;
@@ -31,9 +26,9 @@ public static class Classifier
     {
         if (!ModelFile.IsOnnx(path, "--model"))
         {
-            var device = ComputeDevice.Prepare(options.Device, options.Threads);
+            var device = ComputeDevice.Prepare(options.Compute);
             var loaded = ModelFile.LoadClassifier(path, options.Architecture, device.Device);
-            loaded.Net.Precision = options.Precision;
+            loaded.Net.Precision = options.Compute.Precision;
             var classifier = new TorchSharpClassifier(loaded, device.Device);
             try { BatchMemory.RequireInference(loaded.Net.Spec, options.BatchSize, "--batch-size"); }
             catch
@@ -44,15 +39,14 @@ public static class Classifier
             return classifier;
         }
         string name = Path.GetFileName(path);
-        if (options.Precision != Model.Precision.Float32)
-            throw new FashionCnnException($"--precision {options.Precision.Name()}: {name} is an ONNX model, which ONNX Runtime runs in float32; leave out --precision.");
+        var compute = options.Compute.Require();
+        if (compute.Precision != Model.Precision.Float32)
+            throw new FashionCnnException($"--precision {compute.Precision.Name()}: {name} is an ONNX model, which ONNX Runtime runs in float32; leave out --precision.");
         if (options.Architecture is not null)
             throw new FashionCnnException($"{name} is an ONNX model, which holds its own architecture; --architecture is only for weights-only files.");
-        if (options.Device == "cuda")
+        if (compute.Device == DeviceChoice.Cuda)
             throw new FashionCnnException($"--device cuda: {name} is an ONNX model, which this tool runs with ONNX Runtime's CPU build; use --device cpu or auto.");
-        if (options.Threads < 1 || options.Threads > ComputeDevice.MaxThreads)
-            throw new FashionCnnException($"--threads must be between 1 and {ComputeDevice.MaxThreads}; got {options.Threads}.");
         InputFiles.Require(path, "--model");
-        return OnnxRuntimeClassifier.Open(path, options.Threads);
+        return OnnxRuntimeClassifier.Open(path, compute.Threads);
     }
 }

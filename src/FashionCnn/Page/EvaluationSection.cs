@@ -29,7 +29,7 @@ public static class EvaluationSection
         {
             try
             {
-                using var classifier = Classifier.Open(model, new ClassifierOptions { Architecture = options.Architecture, Device = options.Device, Threads = options.Threads });
+                using var classifier = Classifier.Open(model, new ClassifierOptions { Architecture = options.Architecture, Compute = options.Compute });
                 val.SetResult(Evaluation.Run(classifier, data.Validation));
                 if (data.Parts.Test is { } images) test.SetResult(Evaluation.Run(classifier, images));
                 else test.SetCanceled();
@@ -62,7 +62,7 @@ public static class EvaluationSection
             var report = EvaluationReport.Create(new EvaluateOptions
             {
                 ModelPath = model, Architecture = options.Architecture, Split = split, OutDir = scratch,
-                Data = options.Data, Device = options.Device, Threads = options.Threads,
+                Data = options.Data, Compute = options.Compute,
             }, () => evaluations.Of(split));
             Split(page, report, spec, model, options, scratch);
         }
@@ -106,7 +106,7 @@ public static class EvaluationSection
         var explanation = Explainer.Run(new ExplainOptions
         {
             ModelPath = model, Architecture = options.Architecture, Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,
-            Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Device = options.Device, Threads = options.Threads,
+            Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Compute = options.Compute,
         });
         var first = explanation.Images[0];
         page.Picture(explanation.Picture,

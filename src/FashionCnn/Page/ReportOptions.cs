@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 namespace FashionCnn.Page;
 
 /// <summary>What <c>fashioncnn report</c> (and <c>train</c> at the end of a run) is asked to write.</summary>
@@ -22,9 +23,8 @@ public sealed record ReportOptions
 
     public const string FileName = "report.html";
 
-    public string Device { get; init; } = "auto";
-
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 
     /// <summary>
     /// How the run ended, when the caller knows more than the run record says: <c>train</c> gives the sentence of the

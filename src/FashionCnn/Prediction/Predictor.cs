@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
 using FashionCnn.Files;
@@ -73,7 +74,7 @@ public static class Predictor
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         if (options.Index is not null) DataSources.RequireOptions(options.Data);
         // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
-        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Device = "cpu" });
+        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Compute = new ComputeOptions { Device = DeviceChoice.Cpu } });
 
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)

@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Inference;
@@ -25,14 +26,10 @@ public sealed record EvaluateOptions
 
     public int BatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
-    /// <summary>The dtype policy to compute with (see <see cref="Model.Precision"/>).</summary>
-    public Model.Precision Precision { get; init; } = Model.Precision.Float32;
-
     public DataOptions Data { get; init; } = new();
 
-    public string Device { get; init; } = "auto";
-
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 }
 
 /// <summary>
@@ -81,7 +78,7 @@ public sealed record EvaluationReport(
         paths.OutputIn("--out", shownOut, files.Misclassified);
         using var model = Classifier.Open(options.ModelPath, new ClassifierOptions
         {
-            Architecture = options.Architecture, Device = options.Device, Threads = options.Threads, Precision = options.Precision, BatchSize = options.BatchSize,
+            Architecture = options.Architecture, Compute = options.Compute, BatchSize = options.BatchSize,
         });
         var images = BookSplits.Load(options.Data)[options.Split];
 

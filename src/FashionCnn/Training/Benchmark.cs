@@ -17,16 +17,12 @@ public sealed record BenchmarkOptions
 
     public int BatchSize { get; init; } = 32;
 
-    public int Threads { get; init; } = Environment.ProcessorCount;
-
-    public string Device { get; init; } = "auto";
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 
     public int EvalBatchSize { get; init; } = Evaluation.DefaultBatchSize;
 
     public DataOptions Data { get; init; } = new();
-
-    /// <summary>The dtype policy to time.</summary>
-    public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>The model to time (see <see cref="TrainingOptions.Architecture"/>); the book's CNN by default.</summary>
     public string? Architecture { get; init; }
@@ -83,11 +79,11 @@ public static class Benchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineWindow, 1);
         var trainingOptions = new TrainingOptions
         {
-            BatchSize = options.BatchSize, Threads = options.Threads, Epochs = 1, Architecture = options.Architecture, Precision = options.Precision,
+            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture,
         }.Validated();
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        var device = ComputeDevice.Prepare(options.Compute);
         var data = BookSplits.Load(options.Data);
         var summary = DataSummary.Of(data);
         var model = TrainingModel.Build(trainingOptions, summary);
@@ -101,7 +97,7 @@ public static class Benchmark
             using var net = new SequentialNet(model.Spec);
             net.InitializeLikeKeras(trainingOptions.Seed);
             net.to(device.Device);
-            net.Precision = options.Precision;
+            net.Precision = options.Compute.Precision;
             using var trainer = new Trainer(net, trainingOptions);
 
             trainer.TrainEpoch(train, 0, NoProgress.Instance, CancellationToken.None, stepLimit: 1);
@@ -119,7 +115,7 @@ public static class Benchmark
 
             double msPerStep = 1000 * trainSeconds / done;
             double stepGflop = StepCost.TrainingFlops(model.Spec) * (double)options.BatchSize / 1e9;
-            var dtype = options.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+            var dtype = options.Compute.Precision == Precision.MixedBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
             var profile = options.Profile ? StepProfile.Measure(net, trainer, train, options.ProfileSteps) : null;
             var engines = options.Engine == InferenceEngine.OnnxRuntime ? EngineComparison.Measure(net, validation, summary.ClassNames, device, options) : null;
             // The tool's memory, read before the baseline's network and optimizer state add to it.
@@ -128,8 +124,8 @@ public static class Benchmark
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
                 peakMegabytes, device.Description, torch.get_num_threads(), options.BatchSize, done,
-                model.Description, model.Spec.ParameterCount, options.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
-                MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Precision, device.Device),
+                model.Description, model.Spec.ParameterCount, options.Compute.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
+                MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Compute.Precision, device.Device),
                 profile, engines, baseline);
         }
     }

@@ -28,7 +28,7 @@ public sealed record EngineComparison(
         byte[] onnx = OnnxExport.ToBytes(model, source: null);
         double exportMilliseconds = clock.Elapsed.TotalMilliseconds;
         using var torchSharp = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
-        using var onnxRuntime = OnnxRuntimeClassifier.FromBytes(onnx, "bench.onnx", options.Threads);
+        using var onnxRuntime = OnnxRuntimeClassifier.FromBytes(onnx, "bench.onnx", options.Compute.Threads);
         double SamplesPerSecond(IClassifier classifier)
         {
             var watch = Stopwatch.StartNew();

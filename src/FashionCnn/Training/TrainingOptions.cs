@@ -1,3 +1,4 @@
+using FashionCnn.Compute;
 using FashionCnn.Data;
 using FashionCnn.Model;
 using FashionCnn.Optimizers;
@@ -47,20 +48,14 @@ public sealed record TrainingOptions
     /// <summary>Keras' ReduceLROnPlateau on the optimizer's rate; null for none. Not with a schedule, which owns the rate.</summary>
     public PlateauSettings? ReduceLROnPlateau { get; init; }
 
-    /// <summary>Keras' dtype policy: float32, or mixed_bfloat16 (bfloat16 compute, float32 variables and loss).</summary>
-    public Precision Precision { get; init; } = Precision.Float32;
-
     /// <summary>Epochs without a lower val_loss before stopping, as the book's EarlyStopping(patience=2); 0 turns early stopping off.</summary>
     public int Patience { get; init; } = 2;
 
     /// <summary>Seeds the initial weights, the shuffle of every epoch and dropout.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>auto (CUDA when available), cpu or cuda.</summary>
-    public string Device { get; init; } = "auto";
-
-    /// <summary>CPU threads for libtorch's kernels; the machine's cores by default.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The device, threads and dtype policy.</summary>
+    public ComputeOptions Compute { get; init; } = new();
 
     /// <summary>Train on the first N of the 48,000 training images only (smoke runs); null for all.</summary>
     public int? Limit { get; init; }
@@ -86,7 +81,7 @@ public sealed record TrainingOptions
         Require(BatchSize is >= 1 and <= MaxBatchSize, $"--batch-size must be between 1 and {MaxBatchSize:N0} (got {BatchSize}).");
         Require(Patience >= 0, $"--patience must be 0 (off) or more (got {Patience}).");
         Require(Limit is null or >= 1, $"--limit must be at least 1 (got {Limit}).");
-        Require(Device is "auto" or "cpu" or "cuda", $"--device must be auto, cpu or cuda (got {Device}).");
+        Compute.Require();
         Optimizer.Validated();
         ReduceLROnPlateau?.Validated();
         // Keras too: an optimizer built with a LearningRateSchedule has no settable rate for ReduceLROnPlateau to lower.

@@ -84,7 +84,7 @@ public sealed class TrainingRun : IDisposable
             .Inputs("--data", DataSources.InputFiles(options.Data));
         // The data before the model: a bundled architecture takes its shape and classes.
         var data = BookSplits.Load(options.Data);
-        var device = ComputeDevice.Prepare(options.Device, options.Threads);
+        var device = ComputeDevice.Prepare(options.Compute);
         var model = TrainingModel.Build(options, DataSummary.Of(data));
         using var run = new TrainingRun(options, modelDir, paths, device, model, data);
         data = null;
@@ -139,7 +139,7 @@ public sealed class TrainingRun : IDisposable
             _net.InitializeLikeKeras(options.Seed);
             if (model.InitialWeights is { } initial) Checkpoint.LoadWeights(_net, initial, model.Source);
             _net.to(device.Device);
-            _net.Precision = options.Precision;
+            _net.Precision = options.Compute.Precision;
             _trainer = new Trainer(_net, options);
             _classifier = TorchSharpClassifier.Borrowing(_net, data.ClassNames, device.Device);
         }
@@ -237,11 +237,11 @@ public sealed class TrainingRun : IDisposable
     private void Announce(ITrainingProgress progress)
     {
         int steps = (_train!.Count + _options.BatchSize - 1) / _options.BatchSize;
-        progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Threads,
+        progress.RunStarted(new RunDescription(_data!.Directory, _device.Description, _options.Compute.Threads,
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
             _model.Description, _model.Spec.ParameterCount,
             _options.Optimizer.Describe() + (_options.ReduceLROnPlateau is { } plateau ? $", {plateau.Describe()}" : ""), _model.InitialWeights is null ? null : _model.Source,
-            _options.Precision.Name(), _sourceValLoss));
+            _options.Compute.Precision.Name(), _sourceValLoss));
         WriteRunRecord(ended: null);
     }
 
@@ -350,7 +350,7 @@ public sealed class TrainingRun : IDisposable
     private bool RecordsLearningRate => _options.Optimizer.Schedule is not null || _plateau is not null;
 
     private RunIdentity Identity => new(_options.Seed, _options.BatchSize, _options.Limit, _data!.TrainImagesSha256,
-        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Precision.Name())
+        KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Compute.Precision.Name())
     {
         Plateau = _options.ReduceLROnPlateau?.Describe(),
     };
@@ -393,7 +393,7 @@ public sealed class TrainingRun : IDisposable
         ["reduce_lr_on_plateau"] = _options.ReduceLROnPlateau?.Describe() ?? "",
         ["learning_rate"] = _options.Optimizer.EffectiveLearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["limit"] = _options.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
-        ["precision"] = _options.Precision.Name(),
+        ["precision"] = _options.Compute.Precision.Name(),
         ["init_from"] = _model.InitialWeights is null ? "" : _model.Source,
         ["data_sha256"] = _data!.TrainImagesSha256,
         ["saved_at"] = DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture),
@@ -413,8 +413,8 @@ public sealed class TrainingRun : IDisposable
                 {
                     monitor = p.Monitor, factor = p.Factor, patience = p.Patience, mode = p.Mode, min_delta = p.MinDelta, cooldown = p.Cooldown, min_lr = p.MinLr,
                 } : null,
-                patience = options.Patience, seed = options.Seed, device = options.Device, threads = options.Threads,
-                limit = options.Limit, precision = options.Precision.Name(), restore_best = RestoreBests.Spelling.Name(options.RestoreBest),
+                patience = options.Patience, seed = options.Seed, device = options.Compute.Device.Name(), threads = options.Compute.Threads,
+                limit = options.Limit, precision = options.Compute.Precision.Name(), restore_best = RestoreBests.Spelling.Name(options.RestoreBest),
                 data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
             },
             data = _data is { } d ? new

@@ -12,8 +12,7 @@ public class TrainingRunTests
         {
             Epochs = epochs,
             Limit = limit,
-            Threads = threads,
-            Device = "cpu",
+            Compute = new FashionCnn.Compute.ComputeOptions { Threads = threads, Device = FashionCnn.Compute.DeviceChoice.Cpu },
             Data = new DataOptions { DataDir = TestPaths.DataDirectory },
             ModelDir = modelDir,
             Patience = 0,
