@@ -9,14 +9,13 @@ internal static class BenchCommand
     public static Command Create()
     {
         var defaults = new BenchmarkOptions();
-        var steps = new Option<int>("--steps") { Description = "Timed training steps (after a warm-up of 20).", DefaultValueFactory = _ => defaults.Steps }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "Timed training steps (after a warm-up of 20).", DefaultValueFactory = _ => defaults.Steps };
         var architecture = CommonOptions.Architecture("The model to time: a bundled architecture, a Keras JSON config or a model file (default: the book's CNN).");
         var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.TrainingOptions.MaxBatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
-        var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize }
-            .Between(1, Inference.Evaluation.MaxBatchSize);
+        var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize };
         var engine = CommonOptions.Choice("--engine",
             "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
             "torchsharp", "torchsharp", "onnxruntime");

@@ -22,7 +22,7 @@ internal static class CommonOptions
             Description = "Model file: a fashioncnn .safetensors, a Keras .h5, .weights.h5 or .keras, or a PyTorch .pt state_dict"
                           + (onnx ? ", or an .onnx file that export wrote (run in ONNX Runtime) " : " ")
                           + $"(default: {Path.Combine("models", Checkpoint.FileName)}, or {Path.Combine("models", Checkpoint.DenseFileName)} when only that exists).",
-            DefaultValueFactory = _ => DefaultModel(),
+            DefaultValueFactory = _ => Interop.ModelSource.DefaultPath(),
             HelpName = "PATH",
         };
         // Before any training the default names nothing yet: say what to do rather than "file not found".
@@ -33,13 +33,6 @@ internal static class CommonOptions
                                 + $"(the book's own checkpoint is {Path.Combine("models", "book", "best-cnn-model.h5")} in the repository).");
         });
         return option;
-    }
-
-    /// <summary>What <c>train</c> wrote last into ./models: the CNN's checkpoint, or a dense model's when only that is there.</summary>
-    private static string DefaultModel()
-    {
-        string cnn = Path.Combine("models", Checkpoint.FileName), dense = Path.Combine("models", Checkpoint.DenseFileName);
-        return !File.Exists(cnn) && File.Exists(dense) ? dense : cnn;
     }
 
     public static Option<string?> Architecture(string description) => new("--architecture")
@@ -106,13 +99,13 @@ internal static class CommonOptions
     {
         Description = description,
         DefaultValueFactory = _ => fallback,
-    }.Between(1, maximum);
+    };
 
     public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "CPU threads for libtorch; the default is this machine's number of cores.",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-    }.AtLeast(1);
+    };
 
     /// <summary>A path as the user would type it: relative below the current folder, absolute elsewhere.</summary>
     public static string DisplayPath(string path)

@@ -42,7 +42,7 @@ internal sealed class DataOptionSet
     {
         Description = "The fraction of the train part that is val (train_test_split(test_size=…, random_state=42), as the book).",
         DefaultValueFactory = _ => ValidationSplit.BookFraction,
-    }.Between(0.0001, 0.9999);
+    };
 
     private readonly Option<bool> _strict = new("--strict") { Description = "Refuse an image that does not decode instead of skipping and counting it." };
 

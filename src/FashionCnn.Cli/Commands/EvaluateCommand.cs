@@ -34,8 +34,7 @@ internal static class EvaluateCommand
         {
             var report = EvaluationReport.Create(new EvaluateOptions
             {
-                ModelPath = parsed.GetValue(model)!,
-                Architecture = parsed.GetValue(architecture),
+                Model = new Interop.ModelSource(parsed.GetValue(model)!, parsed.GetValue(architecture)),
                 Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 OutDir = parsed.GetValue(outDir),
                 BatchSize = parsed.GetValue(batchSize),

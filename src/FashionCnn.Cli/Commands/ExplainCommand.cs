@@ -46,7 +46,7 @@ internal static class ExplainCommand
         {
             Description = "Explain the K most confident mistakes on --split, ranked as evaluate ranks them.",
             HelpName = "K",
-        }.AtLeast(1);
+        };
 
         private readonly Option<string> _split = CommonOptions.Split(Defaults.Split, "Where --index and --misclassified point");
 
@@ -79,14 +79,14 @@ internal static class ExplainCommand
             Description = "Occlusion's square patch, in pixels, filled with 0 (the background).",
             DefaultValueFactory = _ => Defaults.Patch,
             HelpName = "N",
-        }.AtLeast(1);
+        };
 
         private readonly Option<int> _stride = new Option<int>("--stride")
         {
             Description = "Pixels between occlusion patches; a last patch flush with the far edge covers what the stride skips.",
             DefaultValueFactory = _ => Defaults.Stride,
             HelpName = "N",
-        }.AtLeast(1);
+        };
 
         private readonly Option<string> _invert = CommonOptions.Choice("--invert",
             "Flip grey levels of pictures so the garment is light on black as in Fashion-MNIST; auto flips when the border is mostly light.",
@@ -122,8 +122,7 @@ internal static class ExplainCommand
 
         public ExplainOptions Read(ParseResult parsed) => new()
         {
-            ModelPath = parsed.GetValue(_model)!,
-            Architecture = parsed.GetValue(_architecture),
+            Model = new Interop.ModelSource(parsed.GetValue(_model)!, parsed.GetValue(_architecture)),
             Files = parsed.GetValue(Files) ?? [],
             Indices = parsed.GetValue(_index) ?? [],
             Misclassified = parsed.GetResult(_misclassified) is null ? null : parsed.GetValue(_misclassified),

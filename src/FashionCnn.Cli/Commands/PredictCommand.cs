@@ -16,7 +16,7 @@ internal static class PredictCommand
         var architecture = CommonOptions.ArchitectureForWeights();
         var index = new Option<int?>("--index") { Description = "Classify this image of --split instead of files (the book: --index 0 --split val).", HelpName = "N" };
         var split = CommonOptions.Split(defaults.Split, "Where --index points");
-        var top = new Option<int>("--top") { Description = "How many classes to list per input.", DefaultValueFactory = _ => defaults.Top }.Between(1, 10);
+        var top = new Option<int>("--top") { Description = "How many classes to list per input.", DefaultValueFactory = _ => defaults.Top };
         var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per input." };
         var invert = CommonOptions.Choice("--invert",
             "Flip grey levels so the garment is light on black as in Fashion-MNIST; auto flips when the picture's border is mostly light.",
@@ -55,8 +55,7 @@ internal static class PredictCommand
         {
             var outcomes = Predictor.Run(new PredictOptions
             {
-                ModelPath = parsed.GetValue(model)!,
-                Architecture = parsed.GetValue(architecture),
+                Model = new Interop.ModelSource(parsed.GetValue(model)!, parsed.GetValue(architecture)),
                 Files = parsed.GetValue(files) ?? [],
                 Index = parsed.GetValue(index),
                 Split = DataSplitNames.Parse(parsed.GetValue(split)!),

@@ -33,7 +33,7 @@ internal static class TrainCommand
             HelpName = "MODEL",
         };
 
-        private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => Defaults.Epochs }.AtLeast(1);
+        private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => Defaults.Epochs };
 
         private readonly Option<int> _batchSize = CommonOptions.BatchSize(Defaults.BatchSize, TrainingOptions.MaxBatchSize, "Images per training step.");
 
@@ -45,7 +45,7 @@ internal static class TrainCommand
         {
             Description = "The optimizer's learning rate (the initial one under an exponential or cosine --lr-schedule); default: Keras' (0.01 for sgd, 0.001 for the others).",
             HelpName = "RATE",
-        }.NotNegativeIfGiven();
+        };
 
         private readonly Option<double?> _momentum = new("--momentum") { Description = $"sgd only: momentum (default: Keras' {OptimizerSettings.DefaultMomentum}).", HelpName = "M" };
 
@@ -57,7 +57,7 @@ internal static class TrainCommand
         {
             Description = "Early stopping: epochs without a lower val_loss before stopping; 0 turns it off (as for the book's 7-1 and 7-2 runs).",
             DefaultValueFactory = _ => Defaults.Patience,
-        }.AtLeast(0);
+        };
 
         private readonly Option<int> _seed = new("--seed") { Description = "Seeds initial weights, shuffling and dropout.", DefaultValueFactory = _ => Defaults.Seed };
 
@@ -67,7 +67,7 @@ internal static class TrainCommand
 
         private readonly Option<int> _threads = CommonOptions.Threads();
 
-        private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" }.AtLeastIfGiven(1);
+        private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" };
 
         private readonly Option<string> _restoreBest = CommonOptions.Choice("--restore-best",
             "always: put the best epoch's weights back at the end (Keras 3); on-stop: only after an early stop (Keras 2).", "always", [.. RestoreBests.Spelling.Names]);

@@ -18,7 +18,7 @@ internal static class VisualizeCommand
         };
         var model = CommonOptions.Model();
         var architecture = CommonOptions.ArchitectureForWeights();
-        var sample = new Option<int>("--sample") { Description = "Index of the image whose feature maps are drawn.", DefaultValueFactory = _ => defaults.Sample }.AtLeast(0);
+        var sample = new Option<int>("--sample") { Description = "Index of the image whose feature maps are drawn.", DefaultValueFactory = _ => defaults.Sample };
         var split = CommonOptions.Split(defaults.Split, "Where --sample points (train-input 0 is the ankle boot of the book's figures)");
         var outDir = new Option<string>("--out") { Description = "Folder for the PNGs (created when missing).", DefaultValueFactory = _ => defaults.OutDir, HelpName = "DIR" };
         var vmin = new Option<double>("--vmin") { Description = "Lower end of the kernels' colour scale.", DefaultValueFactory = _ => defaults.VMin };
@@ -39,8 +39,7 @@ internal static class VisualizeCommand
             var options = new VisualizeOptions
             {
                 Layer = parsed.GetValue(layer)!,
-                ModelPath = parsed.GetValue(model)!,
-                Architecture = parsed.GetValue(architecture),
+                Model = new Interop.ModelSource(parsed.GetValue(model)!, parsed.GetValue(architecture)),
                 Sample = parsed.GetValue(sample),
                 Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 OutDir = parsed.GetValue(outDir)!,

@@ -58,6 +58,7 @@ public sealed record BookSplits(DataParts Parts, LabeledImages Train, LabeledIma
     public static BookSplits Load(DataOptions options)
     {
         if (Shared.Value?.GetValueOrDefault(options) is { } loaded) return loaded;
+        DataSources.RequireOptions(options);
         var parts = DataSources.Read(options);
         if (parts.Train.Count < 2)
             throw new FashionCnnException($"{parts.Location}: {parts.Train.Count} training image; the book's split needs at least two.");

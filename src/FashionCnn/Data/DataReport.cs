@@ -17,13 +17,14 @@ public sealed record DataReport(
     public static DataReport Of(DataOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        DataSources.RequireOptions(options);
         if (options.Path is null)
         {
             var location = DataDirectory.Locate(options.DataDir);
             var data = FashionMnist.Load(location.Directory, requirePublishedContent: false);
-            var split = ValidationSplit.Create(data.Train.Count);
+            var split = ValidationSplit.Create(data.Train.Count, options.ValidationSplit);
             return new DataReport(location.Directory, location.Source, "Fashion-MNIST IDX", data.Train.Shape, data.Train.Count,
-                split.TrainIndices.Length, split.ValidationIndices.Length, ValidationSplit.BookFraction, data.Test.Count, FashionClasses.Names,
+                split.TrainIndices.Length, split.ValidationIndices.Length, options.ValidationSplit, data.Test.Count, FashionClasses.Names,
                 SkippedFiles.None, clock.Elapsed.TotalSeconds, FromCache: false, data.Files);
         }
         var splits = BookSplits.Load(options);

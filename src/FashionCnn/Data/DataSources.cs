@@ -54,6 +54,8 @@ public static class DataSources
     /// </summary>
     public static void RequireOptions(DataOptions options)
     {
+        if (!(options.ValidationSplit > 0 && options.ValidationSplit < 1))
+            throw new FashionCnnException($"--validation-split must be above 0 and below 1 (got {options.ValidationSplit}).");
         if (options.Path is not null) RequirePath(options.Path);
         else DataDirectory.RequireOption(options.DataDir);
     }

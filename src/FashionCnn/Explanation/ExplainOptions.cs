@@ -1,3 +1,4 @@
+using FashionCnn.Interop;
 using FashionCnn.Compute;
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
@@ -33,10 +34,8 @@ public static class ExplainMethodNames
 /// <summary>What <c>fashioncnn explain</c> is asked to do. The images come from exactly one of files, indices or mistakes.</summary>
 public sealed record ExplainOptions
 {
-    public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
-
-    /// <summary>The architecture of a weights-only model file.</summary>
-    public string? Architecture { get; init; }
+    /// <summary>The model file (any the loader reads, or an ONNX file where the verb runs one) and the architecture of a weights-only file.</summary>
+    public ModelSource Model { get; init; } = ModelSource.Default;
 
     /// <summary>Pictures (PNG or JPEG), prepared as <c>predict</c> prepares them.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];

@@ -39,16 +39,15 @@ public static class Explainer
     {
         Check(options);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        options.Model.Require();
         foreach (string file in options.Files) InputFiles.Require(file, "image");
         if (options.Files.Count == 0) DataSources.RequireOptions(options.Data);
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture).Inputs("image", options.Files)
+        var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture).Inputs("image", options.Files)
             .Inputs("--data", options.Files.Count > 0 ? [] : DataSources.InputFiles(options.Data));
         var device = ComputeDevice.Prepare(options.Compute);
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture, device.Device);
+        var model = ModelFile.LoadClassifier(options.Model.Path, options.Model.Architecture, device.Device);
         using var net = model.Net;
-        string modelName = Path.GetFileName(options.ModelPath);
+        string modelName = Path.GetFileName(options.Model.Path);
         if (!TakesFashionMnistImages(net.Spec))
             throw new FashionCnnException($"{modelName} takes {net.Spec.InputShape} input; explain draws its maps for 28×28 grey images only, as yet.");
         using var classifier = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
@@ -65,7 +64,7 @@ public static class Explainer
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
         string description = Describe(options, layerName, height, width);
         string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
-        return new ExplanationReport(options.ModelPath, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
+        return new ExplanationReport(options.Model.Path, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
             images, mistakes, picture, Math.Min(images.Count, MaxDrawn), seconds);
     }
 

@@ -1,3 +1,4 @@
+using FashionCnn.Interop;
 using System.Globalization;
 using FashionCnn.Data;
 using FashionCnn.Explanation;
@@ -61,7 +62,7 @@ public static class EvaluationSection
             }
             var report = EvaluationReport.Create(new EvaluateOptions
             {
-                ModelPath = model, Architecture = options.Architecture, Split = split, OutDir = scratch,
+                Model = new ModelSource(model, options.Architecture), Split = split, OutDir = scratch,
                 Data = options.Data, Compute = options.Compute,
             }, () => evaluations.Of(split));
             Split(page, report, spec, model, options, scratch);
@@ -105,7 +106,7 @@ public static class EvaluationSection
         }
         var explanation = Explainer.Run(new ExplainOptions
         {
-            ModelPath = model, Architecture = options.Architecture, Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,
+            Model = new ModelSource(model, options.Architecture), Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,
             Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Compute = options.Compute,
         });
         var first = explanation.Images[0];

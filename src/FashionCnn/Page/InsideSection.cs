@@ -1,3 +1,4 @@
+using FashionCnn.Interop;
 using System.Globalization;
 using FashionCnn.Data;
 using FashionCnn.Model;
@@ -37,7 +38,7 @@ public static class InsideSection
     private static VisualizationResult Visualize(string model, int index, ReportOptions options, string scratch) =>
         LayerVisualization.Create(new VisualizeOptions
         {
-            ModelPath = model, Architecture = options.Architecture, Layer = index.ToString(CultureInfo.InvariantCulture),
+            Model = new ModelSource(model, options.Architecture), Layer = index.ToString(CultureInfo.InvariantCulture),
             OutDir = scratch, Data = options.Data,
         });
 

@@ -1,3 +1,4 @@
+using FashionCnn.Interop;
 using FashionCnn.Compute;
 using FashionCnn.Checkpoints;
 using FashionCnn.Data;
@@ -12,10 +13,8 @@ namespace FashionCnn.Prediction;
 /// <summary>What <c>fashioncnn predict</c> is asked to classify.</summary>
 public sealed record PredictOptions
 {
-    public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
-
-    /// <summary>The architecture of a weights-only model file.</summary>
-    public string? Architecture { get; init; }
+    /// <summary>The model file (any the loader reads, or an ONNX file where the verb runs one) and the architecture of a weights-only file.</summary>
+    public ModelSource Model { get; init; } = ModelSource.Default;
 
     /// <summary>Pictures to classify (PNG or JPEG).</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -65,22 +64,21 @@ public static class Predictor
         var refused = options.Files.Select(Refusal).ToList();
         if (options.Index is null && refused.All(r => r is not null))
             return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+        var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
             .Inputs("image", options.Files).Inputs("--data", options.Index is null ? [] : DataSources.InputFiles(options.Data));
         int candidates = options.Files.Count + (options.Index is null ? 0 : 1);
         string? chart = Outputs(paths, "--save-probabilities", options.SaveProbabilities, candidates);
         string? seenPng = Outputs(paths, "--show-input", options.ShowInput, candidates);
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        options.Model.Require();
         if (options.Index is not null) DataSources.RequireOptions(options.Data);
         // predict has no --device: a few images run on the CPU, where starting CUDA would cost more than it saves.
-        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions { Architecture = options.Architecture, Compute = new ComputeOptions { Device = DeviceChoice.Cpu } });
+        using var model = Classifier.Open(options.Model.Path, new ClassifierOptions { Architecture = options.Model.Architecture, Compute = new ComputeOptions { Device = DeviceChoice.Cpu } });
 
         var outcomes = new List<PredictionOutcome>();
         if (options.Index is int index)
         {
             var splits = BookSplits.Load(options.Data);
-            ModelFit.Require(model.InputShape, model.ClassNames.Count, splits[options.Split], Path.GetFileName(options.ModelPath));
+            ModelFit.Require(model.InputShape, model.ClassNames.Count, splits[options.Split], Path.GetFileName(options.Model.Path));
             var (pixels, label) = splits.Image(options.Split, index, "--index");
             var seen = new NetworkInput(pixels, Inverted: false, splits.Shape);
             outcomes.Add(Outcome($"{options.Split.Name()}[{index}]", seen, model, options.Top,

@@ -23,8 +23,8 @@ public static class AugmentationPreview
     public static AugmentationPreviewResult Create(VisualizeOptions options)
     {
         var (outDir, paths) = LayerVisualization.CheckPaths(options);
-        string modelName = System.IO.Path.GetFileName(options.ModelPath);
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
+        string modelName = System.IO.Path.GetFileName(options.Model.Path);
+        var model = ModelFile.LoadClassifier(options.Model.Path, options.Model.Architecture);
         using var net = model.Net;
         var layers = net.Spec.Layers.TakeWhile(l => l is RandomAugmentation).Cast<RandomAugmentation>().ToList();
         if (layers.Count == 0)

@@ -12,11 +12,8 @@ namespace FashionCnn.Reports;
 /// <summary>What <c>fashioncnn evaluate</c> is asked to do.</summary>
 public sealed record EvaluateOptions
 {
-    /// <summary>Any model file the loader reads, or an ONNX file; by default the checkpoint that <c>train</c> writes.</summary>
-    public string ModelPath { get; init; } = Path.Combine("models", Checkpoints.Checkpoint.FileName);
-
-    /// <summary>The architecture of a weights-only model file (see <see cref="ModelFile.Architecture"/>).</summary>
-    public string? Architecture { get; init; }
+    /// <summary>The model file (any the loader reads, or an ONNX file where the verb runs one) and the architecture of a weights-only file.</summary>
+    public ModelSource Model { get; init; } = ModelSource.Default;
 
     /// <summary>The book's <c>model.evaluate(val_scaled, val_target)</c> by default.</summary>
     public DataSplit Split { get; init; } = DataSplit.Val;
@@ -64,21 +61,20 @@ public sealed record EvaluationReport(
         if (options.BatchSize is < 1 or > Evaluation.MaxBatchSize)
             throw new FashionCnnException($"--batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.BatchSize}).");
         // Every path first, before libtorch, the model or the data are loaded.
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        options.Model.Require();
         DataSources.RequireOptions(options.Data);
         string outDir = options.OutDir is null
-            ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!)
+            ? OutputFiles.DefaultFolder(Path.GetDirectoryName(Path.GetFullPath(options.Model.Path))!)
             : OutputFiles.RequireFolder(options.OutDir, "--out");
-        var files = EvaluationFiles.In(outDir, options.ModelPath, options.Split);
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+        var files = EvaluationFiles.In(outDir, options.Model.Path, options.Split);
+        var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
             .Inputs("--data", DataSources.InputFiles(options.Data));
         string shownOut = options.OutDir ?? outDir;
         paths.OutputIn("--out", shownOut, files.ConfusionMatrix);
         paths.OutputIn("--out", shownOut, files.Misclassified);
-        using var model = Classifier.Open(options.ModelPath, new ClassifierOptions
+        using var model = Classifier.Open(options.Model.Path, new ClassifierOptions
         {
-            Architecture = options.Architecture, Compute = options.Compute, BatchSize = options.BatchSize,
+            Architecture = options.Model.Architecture, Compute = options.Compute, BatchSize = options.BatchSize,
         });
         var images = BookSplits.Load(options.Data)[options.Split];
 
@@ -88,10 +84,10 @@ public sealed record EvaluationReport(
 
         string splitName = options.Split.Name();
         ConfusionMatrixPlot.Save(matrix, files.ConfusionMatrix,
-            $"{Path.GetFileName(options.ModelPath)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
+            $"{Path.GetFileName(options.Model.Path)} on {splitName}: {result.Correct:N0} / {result.Count:N0} correct ({result.Accuracy:P2})");
         var shown = SaveMisclassified(images, predictions, model.ClassNames, files.Misclassified, splitName);
 
-        return new EvaluationReport(options.ModelPath, model.Format, options.Split, result.Loss, result.Accuracy,
+        return new EvaluationReport(options.Model.Path, model.Format, options.Split, result.Loss, result.Accuracy,
             result.Correct, result.Count, matrix.PerClass(), matrix, shown, files);
     }
 

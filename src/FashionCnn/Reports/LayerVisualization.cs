@@ -17,10 +17,8 @@ public sealed record VisualizeOptions
     /// <summary>A Keras layer index (as in <c>model.layers</c>) or a layer name.</summary>
     public string Layer { get; init; } = "0";
 
-    public string ModelPath { get; init; } = Path.Combine("models", Checkpoint.FileName);
-
-    /// <summary>The architecture of a weights-only model file.</summary>
-    public string? Architecture { get; init; }
+    /// <summary>The model file (any the loader reads, or an ONNX file where the verb runs one) and the architecture of a weights-only file.</summary>
+    public ModelSource Model { get; init; } = ModelSource.Default;
 
     /// <summary>The image whose feature maps are drawn; sample 0 of train-input is the book's ankle boot (<c>train_input[0]</c>).</summary>
     public int Sample { get; init; }
@@ -63,8 +61,8 @@ public static class LayerVisualization
         if (options.VMin >= options.VMax)
             throw new FashionCnnException($"--vmin ({options.VMin}) must be below --vmax ({options.VMax}).");
         var (outDir, paths) = CheckPaths(options);
-        string modelName = Path.GetFileName(options.ModelPath);
-        var model = ModelFile.LoadClassifier(options.ModelPath, options.Architecture);
+        string modelName = Path.GetFileName(options.Model.Path);
+        var model = ModelFile.LoadClassifier(options.Model.Path, options.Model.Architecture);
         using var net = model.Net;
         var spec = net.Spec;
         int index = spec.IndexOf(options.Layer);
@@ -106,17 +104,16 @@ public static class LayerVisualization
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
         }
 
-        return new VisualizationResult(index, layer, options.ModelPath, trained, untrained, files);
+        return new VisualizationResult(index, layer, options.Model.Path, trained, untrained, files);
     }
 
     /// <summary>Every path of the command, checked before libtorch, the model or the data are loaded: the --out folder and the files read.</summary>
     internal static (string OutDir, CommandFiles Paths) CheckPaths(VisualizeOptions options)
     {
-        InputFiles.Require(options.ModelPath, "--model");
-        ArchitectureSource.RequireOption(options.Architecture, "--architecture");
+        options.Model.Require();
         DataSources.RequireOptions(options.Data);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
-        var paths = new CommandFiles().Input("--model", options.ModelPath).Input("--architecture", options.Architecture)
+        var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
             .Inputs("--data", DataSources.InputFiles(options.Data));
         return (outDir, paths);
     }

@@ -73,8 +73,11 @@ public static class Benchmark
 {
     public static BenchmarkResult Run(BenchmarkOptions options)
     {
-        if (options.Steps < 1 || options.WarmupSteps < 0 || options.EvalBatchSize < 1 || options.ProfileSteps < 1)
-            throw new FashionCnnException("--steps and --eval-batch-size must be at least 1.");
+        if (options.Steps < 1) throw new FashionCnnException($"--steps must be at least 1 (got {options.Steps}).");
+        if (options.EvalBatchSize is < 1 or > Evaluation.MaxBatchSize)
+            throw new FashionCnnException($"--eval-batch-size must be between 1 and {Evaluation.MaxBatchSize:N0} (got {options.EvalBatchSize}).");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.WarmupSteps);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ProfileSteps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.EngineRounds, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineWindow, 1);
         var trainingOptions = new TrainingOptions

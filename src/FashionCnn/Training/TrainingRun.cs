@@ -45,7 +45,6 @@ public sealed class TrainingRun : IDisposable
     private readonly ComputeDevice _device;
     private readonly TrainingModel _model;
     private readonly TrainingFiles _files;
-    private readonly DateTimeOffset _started = DateTimeOffset.Now;
     private readonly ModelDirectoryLock _lock;
     private readonly SequentialNet _net;
     private readonly Trainer _trainer;
@@ -57,8 +56,7 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>Every callback, in the order Keras would run them: the history first, then the policies that read it.</summary>
     private readonly IReadOnlyList<ITrainingCallback> _callbacks;
-    private readonly List<double> _residentMegabytes = [];
-    private readonly List<long> _liveTensors = [];
+    private readonly RunRecord _runRecord;
     private DeviceDataset? _train;
     private LabeledImages? _validation;
     private DataSummary? _data;
@@ -154,7 +152,8 @@ public sealed class TrainingRun : IDisposable
             () => File.Exists(_files.Checkpoint) ? SafeTensors.Read(_files.Checkpoint).Tensors : null);
         _plateau = options.ReduceLROnPlateau is { } plateau ? new ReduceLROnPlateau(plateau) : null;
         _checkpoint = new ModelCheckpoint(epoch => Checkpoint.Save(_net, _files.Checkpoint, CheckpointMetadata(_history.Epochs[epoch]), _data!.ClassNames));
-        _callbacks = [_history, .. _plateau is null ? Array.Empty<ITrainingCallback>() : [_plateau], _earlyStopping, _checkpoint];
+        _runRecord = new RunRecord(options, model, device, _files.RunRecord);
+        _callbacks = [_runRecord, _history, .. _plateau is null ? Array.Empty<ITrainingCallback>() : [_plateau], _earlyStopping, _checkpoint];
     }
 
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
@@ -242,7 +241,7 @@ public sealed class TrainingRun : IDisposable
             _model.Description, _model.Spec.ParameterCount,
             _options.Optimizer.Describe() + (_options.ReduceLROnPlateau is { } plateau ? $", {plateau.Describe()}" : ""), _model.InitialWeights is null ? null : _model.Source,
             _options.Compute.Precision.Name(), _sourceValLoss));
-        WriteRunRecord(ended: null);
+        _runRecord.Write(_data, ended: null);
     }
 
     private void FitEpochs(ITrainingProgress progress, CancellationToken cancellation)
@@ -265,8 +264,6 @@ public sealed class TrainingRun : IDisposable
                 _history.Add(record);
                 StopOnDivergence(epoch, step: null);
             }
-            RecordMemory();
-
             var end = new EpochEnd(epoch, record, _net, _trainer.Optimizer);
             foreach (var callback in _callbacks) callback.OnEpochEnd(end);
             progress.EpochCompleted(record, new EpochOutcome(_earlyStopping.Improved, _checkpoint.SavedLastEpoch,
@@ -281,18 +278,6 @@ public sealed class TrainingRun : IDisposable
                 return;
             }
         }
-    }
-
-    /// <summary>
-    /// An epoch leaves a few MB of host garbage (weight copies for the checkpoint and early stopping) that the GC's
-    /// heuristics may not collect for many epochs; one full collection here takes milliseconds and keeps resident
-    /// memory flat over a long run, which run.json records per epoch with the number of live tensors.
-    /// </summary>
-    private void RecordMemory()
-    {
-        GC.Collect();
-        _residentMegabytes.Add(Math.Round(ByteSize.Megabytes(Environment.WorkingSet), 1));
-        _liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     /// <summary>
@@ -337,12 +322,12 @@ public sealed class TrainingRun : IDisposable
         var best = _earlyStopping.BestEpoch >= 0 ? _history.Epochs[_earlyStopping.BestEpoch] : null;
         int? stoppedEarly = _earlyStopping.StoppedBefore(_options.Epochs) ? _earlyStopping.StoppedEpoch + 1 : null;
         var result = new TrainingResult(_history, _earlyStopping.BestEpoch + 1, best, _earlyStopping.RestoredBestWeights, stoppedEarly, _interrupted,
-            _device.Description, _files, _residentMegabytes, _liveTensors)
+            _device.Description, _files, _runRecord.ResidentMegabytes, _runRecord.LiveTensors)
         {
             SourceValLoss = _sourceValLoss,
             CheckpointWritten = _checkpoint.Saved || _resumePoint is not null && File.Exists(_files.Checkpoint),
         };
-        WriteRunRecord(DateTimeOffset.Now, result);
+        _runRecord.Write(_data, DateTimeOffset.Now, result);
         return result;
     }
 
@@ -398,56 +383,6 @@ public sealed class TrainingRun : IDisposable
         ["data_sha256"] = _data!.TrainImagesSha256,
         ["saved_at"] = DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture),
     };
-
-    private void WriteRunRecord(DateTimeOffset? ended, TrainingResult? result = null)
-    {
-        var options = _options;
-        var record = new
-        {
-            options = new
-            {
-                architecture = _model.Description, init_from = options.InitFrom, epochs = options.Epochs, batch_size = options.BatchSize,
-                optimizer = JsonDocument.Parse(options.Optimizer.ToJson()).RootElement, learning_rate = options.Optimizer.EffectiveLearningRate,
-                lr_schedule_file = options.ScheduleFile,
-                reduce_lr_on_plateau = options.ReduceLROnPlateau is { } p ? new
-                {
-                    monitor = p.Monitor, factor = p.Factor, patience = p.Patience, mode = p.Mode, min_delta = p.MinDelta, cooldown = p.Cooldown, min_lr = p.MinLr,
-                } : null,
-                patience = options.Patience, seed = options.Seed, device = options.Compute.Device.Name(), threads = options.Compute.Threads,
-                limit = options.Limit, precision = options.Compute.Precision.Name(), restore_best = RestoreBests.Spelling.Name(options.RestoreBest),
-                data = options.Data.Path, data_dir = options.Data.DataDir, validation_split = options.Data.ValidationSplit, model_dir = options.ModelDir, resume = options.Resume,
-            },
-            data = _data is { } d ? new
-            {
-                kind = d.Kind, location = d.Directory, input_shape = new[] { d.Shape.Height, d.Shape.Width, d.Shape.Channels },
-                color_mode = d.Shape.ColorMode.Name(), class_names = d.ClassNames,
-            } : null,
-            device = _device.Description,
-            threads = torch.get_num_threads(),
-            parameters = _model.Spec.ParameterCount,
-            versions = new
-            {
-                fashioncnn = Checkpoint.ToolVersion,
-                torchsharp = ComputeDevice.TorchSharpVersion,
-                libtorch = ComputeDevice.LibTorchVersion,
-                backend = ComputeDevice.Backend,
-                dotnet = Environment.Version.ToString(),
-                os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            },
-            started = _started.ToString("o", CultureInfo.InvariantCulture),
-            ended = ended?.ToString("o", CultureInfo.InvariantCulture),
-            epochs_run = result?.History.Epochs.Count,
-            best_epoch = result?.BestEpoch,
-            restored_best_weights = result?.RestoredBestWeights,
-            stopped_early_at_epoch = result?.StoppedEarlyAtEpoch,
-            interrupted = result?.Interrupted,
-            // Resident memory after each epoch: flat when every step's tensors are freed (one dispose scope per step).
-            resident_mb_per_epoch = result?.ResidentMegabytesPerEpoch,
-            peak_resident_mb = ended is null ? (double?)null : Math.Round(ResidentMemory.PeakMegabytes(), 1),
-            live_tensors_per_epoch = result?.LiveTensorsPerEpoch,
-        };
-        AtomicFile.WriteAllText(_files.RunRecord, JsonFormat.Serialize(record));
-    }
 
     public void Dispose()
     {

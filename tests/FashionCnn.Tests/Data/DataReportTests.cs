@@ -36,4 +36,24 @@ public class DataReportTests
         Assert.All(report.Checksums!, c => Assert.Equal(FashionMnist.PublishedSha256[c.FileName.Replace(".gz", "")], c.Sha256));
         Assert.True(report.Accepted);
     }
+
+    [Fact]
+    public void The_validation_split_given_is_the_one_reported_for_fashion_mnist_too()
+    {
+        var report = DataReport.Of(new DataOptions { DataDir = TestPaths.DataDirectory, ValidationSplit = 0.1 });
+
+        Assert.Equal((54_000, 6_000, 0.1), (report.TrainingImages, report.ValidationImages, report.TestSize));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    public void A_validation_split_outside_zero_to_one_is_refused_by_the_library_in_one_line(double fraction)
+    {
+        var error = Assert.Throws<FashionCnnException>(() => DataReport.Of(new DataOptions { DataDir = TestPaths.DataDirectory, ValidationSplit = fraction }));
+
+        Assert.Equal($"--validation-split must be above 0 and below 1 (got {fraction}).", error.Message);
+    }
 }

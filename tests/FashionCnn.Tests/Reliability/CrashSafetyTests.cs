@@ -51,6 +51,10 @@ public class CrashSafetyTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("whole"), Checkpoint.FileName)).Length,
             File.ReadAllBytes(Path.Combine(temp.File("parts"), Checkpoint.FileName)).Length);
         Assert.Empty(Directory.GetFiles(temp.File("parts"), ".*.tmp"));
+        // The run record's measurements are kept through the resume: one per epoch of the whole run.
+        using var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.File("parts"), "run.json")));
+        Assert.Equal(3, record.RootElement.GetProperty("resident_mb_per_epoch").GetArrayLength());
+        Assert.Equal(3, record.RootElement.GetProperty("live_tensors_per_epoch").GetArrayLength());
     }
 
     [Fact]
