@@ -36,6 +36,10 @@ public class SpellingTests
         AssertRoundTrip(RestoreBests.Spelling, ["always", "on-stop"]);
         AssertRoundTrip(ExportFormats.Spelling, ["pt", "safetensors", "onnx"]);
         AssertRoundTrip(FashionCnn.Compute.DeviceChoices.Spelling, ["auto", "cpu", "cuda"]);
+        AssertRoundTrip(FashionCnn.Data.ColorModes.Spelling, ["grayscale", "rgb"]);
+        AssertRoundTrip(FashionCnn.Explanation.ExplainMethodNames.Spelling, ["gradcam", "saliency", "occlusion"]);
+        AssertRoundTrip(FashionCnn.Prediction.Inverts.Spelling, ["auto", "yes", "no"]);
+        AssertRoundTrip(InferenceEngines.Spelling, ["torchsharp", "onnxruntime"]);
     }
 
     private static void AssertRoundTrip<T>(Spelling<T> spelling, string[] keras) where T : struct, Enum

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize };
         var engine = CommonOptions.Choice("--engine",
             "torchsharp: time TorchSharp only; onnxruntime: also export the model to ONNX and time its inference in ONNX Runtime beside TorchSharp's.",
-            "torchsharp", "torchsharp", "onnxruntime");
+            "torchsharp", [.. InferenceEngines.Spelling.Names]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var profile = new Option<bool>("--profile") { Description = "Also split a training step into its parts: forward and backward by layer kind, loss, optimizer, the rest." };
         var baseline = new Option<bool>("--baseline")
@@ -43,7 +43,7 @@ internal static class BenchCommand
                 Compute = CommonOptions.ReadCompute(parsed, device, threads, precision),
                 Data = data.Read(parsed),
                 Profile = parsed.GetValue(profile),
-                Engine = parsed.GetValue(engine) == "onnxruntime" ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp,
+                Engine = InferenceEngines.Spelling.Parse(parsed.GetValue(engine)!),
                 Baseline = parsed.GetValue(baseline),
             });
             Console.WriteLine(parsed.GetValue(json) ? ToJson(r) : ToText(r));

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using FashionCnn.Checkpoints;
+using FashionCnn.Compute;
 using FashionCnn.Data;
+using FashionCnn.Model;
 
 namespace FashionCnn.Cli.Commands;
 
@@ -52,10 +54,13 @@ internal static class CommonOptions
 
     public static Option<string> Precision() => Choice("--precision",
         "float32, or mixed_bfloat16 as Keras' mixed precision policy: bfloat16 compute (fast on CPUs with avx512_bf16 or AMX), float32 weights, optimizer state and loss.",
-        "float32", [.. FashionCnn.Model.Precisions.Names]);
+        ComputeDefaults.Precision.Name(), [.. FashionCnn.Model.Precisions.Names]);
 
     public static Option<string> Device() =>
-        Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", "auto", [.. Compute.DeviceChoices.Spelling.Names]);
+        Choice("--device", "Where to compute: auto (CUDA when available), cpu or cuda.", ComputeDefaults.Device.Name(), [.. Compute.DeviceChoices.Spelling.Names]);
+
+    /// <summary>The library's defaults for the device, threads and precision.</summary>
+    private static readonly ComputeOptions ComputeDefaults = new();
 
     /// <summary>The device, threads and precision options as the library takes them; a verb without --precision computes in float32.</summary>
     public static Compute.ComputeOptions ReadCompute(ParseResult parsed, Option<string> device, Option<int> threads, Option<string>? precision = null) => new()
@@ -104,7 +109,7 @@ internal static class CommonOptions
     public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "CPU threads for libtorch; the default is this machine's number of cores.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        DefaultValueFactory = _ => ComputeDefaults.Threads,
     };
 
     /// <summary>A path as the user would type it: relative below the current folder, absolute elsewhere.</summary>

@@ -90,7 +90,7 @@ internal static class ExplainCommand
 
         private readonly Option<string> _invert = CommonOptions.Choice("--invert",
             "Flip grey levels of pictures so the garment is light on black as in Fashion-MNIST; auto flips when the border is mostly light.",
-            "auto", "auto", "yes", "no");
+            "auto", [.. Prediction.Inverts.Spelling.Names]);
 
         private readonly Option<string> _outDir = new("--out") { Description = "Folder for the picture (created when missing).", DefaultValueFactory = _ => Defaults.OutDir, HelpName = "DIR" };
 
@@ -132,7 +132,7 @@ internal static class ExplainCommand
             Class = parsed.GetValue(_class)!,
             Patch = parsed.GetValue(_patch),
             Stride = parsed.GetValue(_stride),
-            Invert = parsed.GetValue(_invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+            Invert = Prediction.Inverts.Spelling.Parse(parsed.GetValue(_invert)!),
             OutDir = parsed.GetValue(_outDir)!,
             Compute = CommonOptions.ReadCompute(parsed, _device, _threads),
             Data = _data.Read(parsed),

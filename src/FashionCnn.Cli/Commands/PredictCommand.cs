@@ -20,7 +20,7 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON list with one object per input." };
         var invert = CommonOptions.Choice("--invert",
             "Flip grey levels so the garment is light on black as in Fashion-MNIST; auto flips when the picture's border is mostly light.",
-            "auto", "auto", "yes", "no");
+            "auto", [.. Prediction.Inverts.Spelling.Names]);
         var saveProbabilities = new Option<string?>("--save-probabilities")
         {
             Description = "Draw the ten probabilities as the book's bar chart (with several inputs, FILE-1.png, FILE-2.png, …).",
@@ -60,7 +60,7 @@ internal static class PredictCommand
                 Index = parsed.GetValue(index),
                 Split = DataSplitNames.Parse(parsed.GetValue(split)!),
                 Top = parsed.GetValue(top),
-                Invert = parsed.GetValue(invert) switch { "yes" => Invert.Yes, "no" => Invert.No, _ => Invert.Auto },
+                Invert = Prediction.Inverts.Spelling.Parse(parsed.GetValue(invert)!),
                 SaveProbabilities = parsed.GetValue(saveProbabilities),
                 ShowInput = parsed.GetValue(showInput),
                 Data = data.Read(parsed),

@@ -5,18 +5,15 @@ public enum ColorMode { Grayscale, Rgb }
 
 public static class ColorModes
 {
-    public static readonly IReadOnlyList<string> Names = ["grayscale", "rgb"];
+    public static readonly Spelling<ColorMode> Spelling = new("--color-mode", ("grayscale", ColorMode.Grayscale), ("rgb", ColorMode.Rgb));
 
-    public static string Name(this ColorMode mode) => mode == ColorMode.Rgb ? "rgb" : "grayscale";
+    public static IReadOnlyList<string> Names => Spelling.Names;
+
+    public static string Name(this ColorMode mode) => Spelling.Name(mode);
 
     public static int Channels(this ColorMode mode) => mode == ColorMode.Rgb ? 3 : 1;
 
-    public static ColorMode Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "grayscale" => ColorMode.Grayscale,
-        "rgb" => ColorMode.Rgb,
-        _ => throw new FashionCnnException($"--color-mode must be grayscale or rgb (got {name})."),
-    };
+    public static ColorMode Parse(string name) => Spelling.Parse(name);
 }
 
 /// <summary>

@@ -11,10 +11,13 @@ public enum ExplainMethod { GradCam, Saliency, Occlusion }
 
 public static class ExplainMethodNames
 {
-    /// <summary>Every method as the command line spells it.</summary>
-    public static readonly IReadOnlyList<string> All = ["gradcam", "saliency", "occlusion"];
+    public static readonly Spelling<ExplainMethod> Spelling = new("--method",
+        ("gradcam", ExplainMethod.GradCam), ("saliency", ExplainMethod.Saliency), ("occlusion", ExplainMethod.Occlusion));
 
-    public static string Name(this ExplainMethod method) => All[(int)method];
+    /// <summary>Every method as the command line spells it.</summary>
+    public static IReadOnlyList<string> All => Spelling.Names;
+
+    public static string Name(this ExplainMethod method) => Spelling.Name(method);
 
     /// <summary>The method as a title names it.</summary>
     public static string Title(this ExplainMethod method) => method switch
@@ -24,11 +27,7 @@ public static class ExplainMethodNames
         _ => "Occlusion",
     };
 
-    public static ExplainMethod Parse(string name)
-    {
-        int index = All.ToList().FindIndex(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
-        return index >= 0 ? (ExplainMethod)index : throw new FashionCnnException($"--method must be {string.Join(", ", All)} (got {name}).");
-    }
+    public static ExplainMethod Parse(string name) => Spelling.Parse(name);
 }
 
 /// <summary>What <c>fashioncnn explain</c> is asked to do. The images come from exactly one of files, indices or mistakes.</summary>

@@ -3,6 +3,11 @@ namespace FashionCnn.Prediction;
 /// <summary>Whether a picture's grey levels are flipped before the network sees it.</summary>
 public enum Invert { Auto, Yes, No }
 
+public static class Inverts
+{
+    public static readonly Spelling<Invert> Spelling = new("--invert", ("auto", Invert.Auto), ("yes", Invert.Yes), ("no", Invert.No));
+}
+
 /// <summary>The image the network sees (28×28 grey for Fashion-MNIST, 0 = background), made from a picture, and whether it was inverted.</summary>
 public sealed record NetworkInput(byte[] Pixels, bool Inverted, Data.ImageShape Shape)
 {

@@ -11,6 +11,11 @@ namespace FashionCnn.Training;
 /// <summary>What runs a model for inference: TorchSharp (libtorch), or ONNX Runtime on an exported ONNX file.</summary>
 public enum InferenceEngine { TorchSharp, OnnxRuntime }
 
+public static class InferenceEngines
+{
+    public static readonly Spelling<InferenceEngine> Spelling = new("--engine", ("torchsharp", InferenceEngine.TorchSharp), ("onnxruntime", InferenceEngine.OnnxRuntime));
+}
+
 /// <summary>
 /// Inference throughput of one model in both engines, through the path <c>evaluate</c> takes (<see cref="Evaluation"/>
 /// on the 12,000 validation images): medians over alternating rounds, so both share the machine's noise alike.
