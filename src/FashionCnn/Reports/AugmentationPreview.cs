@@ -35,27 +35,33 @@ public static class AugmentationPreview
         var (_, bytes, label) = LayerVisualization.Sample(options, net.Spec, model.ClassNames.Count, modelName);
         string sample = $"{options.Split.Name()}[{options.Sample}]";
 
-        var images = Augmented(net, layers, bytes, options.Seed);
         double top = net.Spec.TakesRawPixels ? 255 : 1;
+        var images = Augmented(net, layers, bytes, options.Seed, top);
         string path = paths.OutputIn("--out", options.OutDir, System.IO.Path.Combine(outDir, $"augmentations-{options.Split.Name()}-{options.Sample}.png"));
         ImageGrid.Save(path, $"{sample} ({model.ClassNames[label]}) and {Versions} draws of {string.Join(" → ", layers.Select(l => l.KerasClass))} — {modelName}",
             images, Columns, new ScottPlot.Colormaps.GrayscaleReversed(), new ScottPlot.Range(0, top), cellPixels: 150);
         return new AugmentationPreviewResult(layers, sample, path);
     }
 
-    /// <summary>The image as the model takes it, then <see cref="Versions"/> draws of the layers in order; an RGB image shows its mean of channels.</summary>
-    private static List<GridImage> Augmented(SequentialNet net, IReadOnlyList<RandomAugmentation> layers, byte[] bytes, int seed)
+    /// <summary>The image as the model takes it, then <see cref="Versions"/> draws of the layers in order; an RGB image in its colours.</summary>
+    private static List<GridImage> Augmented(SequentialNet net, IReadOnlyList<RandomAugmentation> layers, byte[] bytes, int seed, double top)
     {
         using var scope = NewDisposeScope();
         var image = net.InputFromPixels(tensor(bytes, net.PixelShape(1), ScalarType.Byte)).contiguous();
         var batch = image.expand(Versions, -1, -1, -1).contiguous();
         var generator = new Generator((ulong)seed);
         foreach (var layer in layers) batch = layer.Augment(batch, generator);
-        var all = cat([image, batch], 0).mean([1]).contiguous();
-        int h = (int)all.shape[1], w = (int)all.shape[2];
-        float[] values = all.data<float>().ToArray();
-        return Enumerable.Range(0, Versions + 1)
-            .Select(i => new GridImage(values.AsSpan(i * h * w, h * w).ToArray(), h, w, i == 0 ? "original" : $"draw {i}"))
-            .ToList();
+        var all = cat([image, batch], 0);
+        int h = (int)all.shape[2], w = (int)all.shape[3];
+        string Caption(int i) => i == 0 ? "original" : $"draw {i}";
+        if (all.shape[1] == 3)
+        {
+            // Back to bytes in (N, H, W, C) order, as the data set holds them.
+            byte[] rgb = all.permute(0, 2, 3, 1).mul(255 / top).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
+            return Enumerable.Range(0, Versions + 1)
+                .Select(i => GridImage.Colour(rgb.AsSpan(i * h * w * 3, h * w * 3).ToArray(), h, w, Caption(i))).ToList();
+        }
+        float[] values = all.mean([1]).contiguous().data<float>().ToArray();
+        return Enumerable.Range(0, Versions + 1).Select(i => new GridImage(values.AsSpan(i * h * w, h * w).ToArray(), h, w, Caption(i))).ToList();
     }
 }

@@ -90,14 +90,12 @@ public static class LayerVisualization
             var (splits, bytes, label) = found;
             string className = model.ClassNames[label];
             string sample = $"{options.Split.Name()}[{options.Sample}]";
-            // Drawn grey: an RGB sample shows its luma (drawing it in colour is not done yet).
+            // Grey as the book draws it (ink dark), or an RGB sample in its own colours.
             var shape = splits.Shape;
-            float[] pixels = Enumerable.Range(0, shape.Height * shape.Width).Select(i => shape.Channels == 1 ? (float)bytes[i]
-                : (float)ImageResize.Luma(bytes[3 * i], bytes[3 * i + 1], bytes[3 * i + 2])).ToArray();
-
+            var picture = shape.Channels == 3 ? GridImage.Colour(bytes, shape.Height, shape.Width)
+                : new GridImage(bytes.Select(b => (float)b).ToArray(), shape.Height, shape.Width);
             ImageGrid.Save(Out("sample", $"sample-{options.Split.Name()}-{options.Sample}.png"), $"{sample}: {className}",
-                [new GridImage(pixels, shape.Height, shape.Width)], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(),
-                sharedRange: null, cellPixels: 360);
+                [picture], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(), sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
             ImageGrid.Save(Out("feature maps", $"{FileNamePart.From(layer.Name)}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",

@@ -71,6 +71,11 @@ public class OwnColourDataTests
         var predicted = JsonDocument.Parse(Run("predict", "--model", checkpoint, photo, "--json").Stdout).RootElement[0];
         Assert.Equal("trouser", predicted.GetProperty("predictions")[0].GetProperty("name").GetString());
 
+        // visualize draws the sample in its own colours (a grey rendering would have no pixel whose channels differ).
+        var drawn = Run("visualize", "--model", checkpoint, "--data", data, "--split", "test", "--sample", $"{3 * TestPerClass}", "--out", temp.File("drawn"));
+        Assert.True(drawn.ExitCode == 0, drawn.Stderr);
+        Assert.True(ColouredPixels(Path.Combine(temp.File("drawn"), $"sample-test-{3 * TestPerClass}.png")) > 1000);
+
         var export = Run("export", "--model", checkpoint, "--format", "onnx", "--output", temp.File("tinted.onnx"));
         Assert.True(export.ExitCode == 0, export.Stderr);
         var onnx = JsonDocument.Parse(Run("evaluate", "--model", temp.File("tinted.onnx"), "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
@@ -81,5 +86,12 @@ public class OwnColourDataTests
             "--model-dir", temp.File("other"), "--device", "cpu");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("takes (None, 28, 28, 1) input; the data's images are 32×32 rgb (None, 32, 32, 3)", refused.Stderr);
+    }
+
+    /// <summary>Pixels of a PNG whose red, green and blue differ by more than 40: none in a grey picture.</summary>
+    private static int ColouredPixels(string png)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        return bitmap.Pixels.Count(p => Math.Max(p.Red, Math.Max(p.Green, p.Blue)) - Math.Min(p.Red, Math.Min(p.Green, p.Blue)) > 40);
     }
 }
