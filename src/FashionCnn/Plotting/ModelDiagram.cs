@@ -4,8 +4,8 @@ using ScottPlot;
 namespace FashionCnn.Plotting;
 
 /// <summary>
-/// Keras' <c>plot_model(model, show_shapes=True)</c> without Graphviz: the layers as a chain of boxes from top
-/// to bottom, each with its name and class, input and output shape, and arrows between them.
+/// Keras' <c>plot_model(model, show_shapes=True)</c> without Graphviz: the InputLayer and the layers as a chain of boxes
+/// from top to bottom, each with its name and class, input and output shape, and arrows between them.
 /// </summary>
 public static class ModelDiagram
 {
@@ -20,13 +20,15 @@ public static class ModelDiagram
     public static void Save(ModelSpec spec, string path, string title)
     {
         var plot = PlotStyle.NewPlot();
-        var all = spec.Shapes();
+        // Keras draws the model's InputLayer first, its input and output both the model's input.
+        var input = (Name: "input_layer (InputLayer)", Input: spec.InputShape, Output: spec.InputShape);
+        var all = spec.Shapes().Select(row => (Name: $"{row.Layer.Name} ({row.Layer.KerasClass})", row.Input, row.Output)).Prepend(input).ToList();
         int left = Math.Max(all.Count - MaxDrawn, 0);
-        var rows = left == 0 ? all.Select((row, i) => (Row: row, Index: i)).ToList()
-            : all.Select((row, i) => (Row: row, Index: i)).Where(r => r.Index < MaxDrawn / 2 || r.Index >= all.Count - MaxDrawn / 2).ToList();
+        var rows = left == 0 ? all
+            : all.Where((_, index) => index < MaxDrawn / 2 || index >= all.Count - MaxDrawn / 2).ToList();
         for (int i = 0; i < rows.Count; i++)
         {
-            var (layer, input, output) = rows[i].Row;
+            var (layerName, layerInput, output) = rows[i];
             double top = -i * Step, bottom = top - BoxHeight;
             if (left > 0 && i == MaxDrawn / 2)
             {
@@ -39,11 +41,11 @@ public static class ModelDiagram
             box.LineColor = Color.FromHex("#3A5F8F");
             box.LineWidth = 1.5f;
 
-            var name = plot.Add.Text($"{layer.Name} ({layer.KerasClass})", 0, top - 0.3);
+            var name = plot.Add.Text(layerName, 0, top - 0.3);
             name.LabelAlignment = Alignment.MiddleCenter;
             name.LabelFontSize = 15;
             name.LabelBold = true;
-            var shapes = plot.Add.Text($"input: {input}    output: {output}", 0, top - 0.72);
+            var shapes = plot.Add.Text($"input: {layerInput}    output: {output}", 0, top - 0.72);
             shapes.LabelAlignment = Alignment.MiddleCenter;
             shapes.LabelFontSize = 13;
 

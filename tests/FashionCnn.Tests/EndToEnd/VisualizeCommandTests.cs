@@ -155,7 +155,25 @@ public class VisualizeCommandTests
         Assert.Equal(0, result.ExitCode);
         PngAssert.DecodesAndIsNotBlank(temp.File("model.png"));
         var size = Size(temp.File("model.png"));
-        Assert.True(size.Height > size.Width, $"eight boxes top to bottom: {size}");
+        Assert.True(size.Height > size.Width, $"nine boxes top to bottom: {size}");
+        // As Keras' plot_model: the InputLayer's box, then the book's eight layers, counted down a column of pixels.
+        Assert.Equal(9, BoxesDown(temp.File("model.png"), column: 40));
+    }
+
+    /// <summary>The boxes a column of pixels crosses: runs of the boxes' fill colour (#E8F0FA).</summary>
+    private static int BoxesDown(string png, int column)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        int boxes = 0;
+        bool inside = false;
+        for (int y = 0; y < bitmap.Height; y++)
+        {
+            var p = bitmap.GetPixel(column, y);
+            bool fill = Math.Abs(p.Red - 0xE8) < 6 && Math.Abs(p.Green - 0xF0) < 6 && Math.Abs(p.Blue - 0xFA) < 6;
+            if (fill && !inside) boxes++;
+            inside = fill;
+        }
+        return boxes;
     }
 
     [Fact]
