@@ -18,7 +18,7 @@ public class ArchitectureTrainingTests
     {
         using var temp = new TempFolder();
 
-        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--architecture", architecture, "--optimizer", optimizer,
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--architecture", architecture, "--optimizer", optimizer,
             "--epochs", "1", "--limit", "512", "--device", "cpu", "--model-dir", temp.Path);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -53,7 +53,7 @@ public class ArchitectureTrainingTests
               {"class_name": "Dense", "config": {"name": "dense_1", "units": 10, "activation": "softmax"}}]}}
             """);
 
-        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--architecture", json, "--epochs", "2", "--limit", "1024",
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--architecture", json, "--epochs", "2", "--limit", "1024",
             "--device", "cpu", "--model-dir", temp.File("run"), "--patience", "0");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -73,7 +73,7 @@ public class ArchitectureTrainingTests
     {
         using var temp = new TempFolder();
 
-        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--init-from", Path.Combine("models", "book", "best-cnn-model.h5"),
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--init-from", Path.Combine("models", "book", "best-cnn-model.h5"),
             "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", temp.Path);
 
         Assert.True(result.ExitCode == 0, result.Stderr);

@@ -52,7 +52,7 @@ public class OwnColourDataTests
         var environment = new Dictionary<string, string?> { [DecodedSetCache.EnvironmentVariable] = temp.File("cache") };
         CliRunner.Result Run(params string[] args) => CliRunner.Run(temp.Path, environment, args);
 
-        var train = Run("train", "--data", data, "--epochs", "3", "--model-dir", models, "--device", "cpu");
+        var train = Run("train", "--no-report", "--data", data, "--epochs", "3", "--model-dir", models, "--device", "cpu");
         Assert.True(train.ExitCode == 0, train.Stderr);
         string checkpoint = Path.Combine(models, "best-cnn-model.safetensors");
 

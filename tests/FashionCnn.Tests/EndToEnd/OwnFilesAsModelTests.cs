@@ -23,7 +23,7 @@ public class OwnFilesAsModelTests : IClassFixture<OwnFilesAsModelTests.OneRun>
 
         public OneRun()
         {
-            Made.Add(CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", Models));
+            Made.Add(CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", Models));
             foreach (var (format, file) in new[] { ("pt", "exported.pt"), ("safetensors", "exported.safetensors"), ("onnx", "exported.onnx") })
                 Made.Add(CliRunner.Run(TestPaths.RepositoryRoot, "export", "--model", Path.Combine(Models, "best-cnn-model.safetensors"),
                     "--format", format, "--output", Folder.File(file)));

@@ -90,7 +90,7 @@ public class TrainCommandTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string arg in new[] { "train", "--epochs", "50", "--limit", "1024", "--patience", "0", "--model-dir", temp.Path, "--device", "cpu" })
+        foreach (string arg in new[] { "train", "--no-report", "--epochs", "50", "--limit", "1024", "--patience", "0", "--model-dir", temp.Path, "--device", "cpu" })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
@@ -118,12 +118,12 @@ public class TrainCommandTests
     public void A_run_with_other_options_never_replaces_another_runs_files_unless_told_to()
     {
         using var temp = new TempFolder();
-        string[] first = ["train", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", temp.Path];
+        string[] first = ["train", "--no-report", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", temp.Path];
         Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
         var before = Directory.GetFiles(temp.Path).ToDictionary(f => f, File.ReadAllBytes);
 
-        var shorter = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path);
-        var dense = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "256", "--architecture", "7-3-dropout", "--device", "cpu", "--model-dir", temp.Path);
+        var shorter = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path);
+        var dense = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "256", "--architecture", "7-3-dropout", "--device", "cpu", "--model-dir", temp.Path);
 
         foreach (var refused in new[] { shorter, dense })
         {
@@ -139,7 +139,7 @@ public class TrainCommandTests
 
         // The same run again replaces its own files; another one does with --overwrite.
         Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
-        var overwritten = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path, "--overwrite");
+        var overwritten = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path, "--overwrite");
         Assert.True(overwritten.ExitCode == 0, overwritten.Stderr);
         Assert.Equal("128", FashionCnn.Checkpoints.Checkpoint.Load(Path.Combine(temp.Path, "best-cnn-model.safetensors")).Metadata["limit"]);
     }

@@ -98,7 +98,7 @@ public class RoundThreeTests
     public void A_resume_file_with_an_absurd_step_or_nan_weights_is_one_line_exit_2_naming_it()
     {
         using var temp = new TempFolder();
-        string[] run = ["train", "--limit", "64", "--epochs", "1", "--device", "cpu", "--model-dir"];
+        string[] run = ["train", "--no-report", "--limit", "64", "--epochs", "1", "--device", "cpu", "--model-dir"];
         var first = CliRunner.Run(TestPaths.RepositoryRoot, [.. run, temp.File("first")]);
         Assert.True(first.ExitCode == 0, first.Stderr);
         var saved = FashionCnn.Checkpoints.SafeTensors.Read(Path.Combine(temp.File("first"), ResumeFile.FileName));
@@ -112,7 +112,7 @@ public class RoundThreeTests
             Directory.CreateDirectory(temp.File(name));
             using (var stream = File.Create(Path.Combine(temp.File(name), ResumeFile.FileName))) FashionCnn.Checkpoints.SafeTensors.Write(stream, tensors, metadata);
 
-            var resumed = CliRunner.Run(TestPaths.RepositoryRoot, ["train", "--limit", "64", "--epochs", "2", "--device", "cpu", "--resume", "--model-dir", temp.File(name)]);
+            var resumed = CliRunner.Run(TestPaths.RepositoryRoot, ["train", "--no-report", "--limit", "64", "--epochs", "2", "--device", "cpu", "--resume", "--model-dir", temp.File(name)]);
 
             Assert.True(resumed.ExitCode == 2, $"{name}: exit {resumed.ExitCode}: {resumed.Stderr}");
             Assert.StartsWith($"fashioncnn: {ResumeFile.FileName}: ", resumed.Stderr);
