@@ -31,10 +31,6 @@ public static class Explainer
     /// </summary>
     public const int MaxDrawn = Plotting.ExplanationGrid.MaxColumns;
 
-    /// <summary>Whether a model takes 28×28 grey images (as (28, 28, 1), (28, 28) or (784,)), the only images explain draws so far.</summary>
-    public static bool TakesFashionMnistImages(ModelSpec spec) =>
-        spec.InputShape.ElementCount == LabeledImages.PixelsPerImage && (spec.InputShape.Rank != 3 || spec.InputShape[2] == 1);
-
     public static ExplanationReport Run(ExplainOptions options)
     {
         Check(options);
@@ -48,32 +44,33 @@ public static class Explainer
         var model = ModelFile.LoadClassifier(options.Model.Path, options.Model.Architecture, device.Device);
         using var net = model.Net;
         string modelName = Path.GetFileName(options.Model.Path);
-        if (!TakesFashionMnistImages(net.Spec))
-            throw new FashionCnnException($"{modelName} takes {net.Spec.InputShape} input; explain draws its maps for 28×28 grey images only, as yet.");
+        var shape = ModelFit.ImageShapeOf(net.Spec.InputShape);
+        if (options.Patch > Math.Min(shape.Height, shape.Width))
+            throw new FashionCnnException($"--patch {options.Patch} is larger than the model's {shape.Height}×{shape.Width} images.");
         using var classifier = TorchSharpClassifier.Borrowing(net, model.ClassNames, device.Device);
         int? layer = LayerFor(net.Spec, options, modelName);
         var choice = ClassChoice.Parse(options.Class, model.ClassNames);
-        var (inputs, mistakes) = ExplanationInputs.Gather(options, classifier);
+        var (inputs, mistakes) = ExplanationInputs.Gather(options, classifier, net.Spec.InputShape, modelName);
         if (choice.Kind == ClassChoice.True && inputs.Any(i => i.Label is null))
             throw new FashionCnnException("--class true needs data set images (--index or --misclassified); a picture has no true class.");
 
         var clock = Stopwatch.StartNew();
-        var (images, height, width) = Explain(net, classifier, device.Device, options, layer, choice, inputs);
+        var (images, height, width) = Explain(net, classifier, device.Device, options, layer, choice, inputs, shape);
         double seconds = clock.Elapsed.TotalSeconds;
 
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
         string description = Describe(options, layerName, height, width);
-        string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, height, width, mistakes);
+        string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, shape, height, width, mistakes);
         return new ExplanationReport(options.Model.Path, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
             images, mistakes, picture, Math.Min(images.Count, MaxDrawn), seconds);
     }
 
     /// <summary>Each image's probabilities, the class its map explains, and the map, in batches on the model's device.</summary>
     private static (List<ExplainedImage> Images, int Height, int Width) Explain(SequentialNet net, IClassifier classifier, Device device,
-        ExplainOptions options, int? layer, ClassChoice choice, IReadOnlyList<ExplanationInput> inputs)
+        ExplainOptions options, int? layer, ClassChoice choice, IReadOnlyList<ExplanationInput> inputs, ImageShape shape)
     {
         byte[] bytes = inputs.SelectMany(i => i.Pixels).ToArray();
-        using var pixels = tensor(bytes, [inputs.Count, 1, LabeledImages.Height, LabeledImages.Width], ScalarType.Byte).to(device);
+        using var pixels = tensor(bytes, [inputs.Count, shape.Height, shape.Width, shape.Channels], ScalarType.Byte).to(device);
         float[] probabilities = Evaluation.Probabilities(classifier, bytes, inputs.Count, BatchSize);
         var classNames = classifier.ClassNames;
         int classCount = classNames.Count;
@@ -100,8 +97,6 @@ public static class Explainer
             throw new FashionCnnException($"--misclassified must be at least 1 (got {options.Misclassified}).");
         if (options.Patch < 1 || options.Stride < 1)
             throw new FashionCnnException($"--patch and --stride must be at least 1 (got {options.Patch} and {options.Stride}).");
-        if (options.Patch > LabeledImages.Height)
-            throw new FashionCnnException($"--patch {options.Patch} is larger than the {LabeledImages.Height}×{LabeledImages.Width} image.");
     }
 
     /// <summary>Grad-CAM's convolution: --layer, or the last Conv2D. The other methods explain the input and take no layer.</summary>
@@ -131,11 +126,14 @@ public static class Explainer
         _ => $"Occlusion, {options.Patch}×{options.Patch} patch, stride {options.Stride}",
     };
 
-    /// <summary>The raw maps, one per image, row-major, and their height and width.</summary>
+    /// <summary>
+    /// The raw maps, one per image, row-major, and their height and width, for <paramref name="pixels"/> (bytes, (N, H, W, C)):
+    /// saliency takes each pixel's largest absolute gradient over its channels, as Simonyan et al. do for colour images.
+    /// </summary>
     private static (float[][] Maps, int Height, int Width) Maps(SequentialNet net, ExplainOptions options, int? layer, Tensor pixels, int[] classes)
     {
         var maps = new float[classes.Length][];
-        int height = LabeledImages.Height, width = LabeledImages.Width;
+        int height = (int)pixels.shape[1], width = (int)pixels.shape[2], channels = (int)pixels.shape[3];
         for (int start = 0; start < classes.Length; start += BatchSize)
         {
             using var scope = NewDisposeScope();
@@ -144,8 +142,9 @@ public static class Explainer
             var targets = tensor(classes.AsSpan(start, count).ToArray(), ScalarType.Int64).to(pixels.device);
             var result = options.Method switch
             {
-                ExplainMethod.GradCam => GradCam.Compute(net, layer!.Value, net.InputFromPixels(batch), targets),
-                ExplainMethod.Saliency => Saliency.Compute(net, net.InputFromPixels(batch), targets).view(count, height, width),
+                ExplainMethod.GradCam => GradCam.Compute(net, layer!.Value, net.InputFromPixels(batch.reshape(net.PixelShape(count))), targets),
+                ExplainMethod.Saliency => Saliency.Compute(net, net.InputFromPixels(batch.reshape(net.PixelShape(count))), targets)
+                    .view(count, height, width, channels).amax([3]),
                 _ => OcclusionSensitivity.Compute(net, batch, targets, options.Patch, options.Stride),
             };
             (height, width) = ((int)result.shape[1], (int)result.shape[2]);

@@ -5,23 +5,26 @@ using FashionCnn.Reports;
 
 namespace FashionCnn.Explanation;
 
-/// <summary>One image to explain: what to call it, its 28×28 grey pixels, its true class where known, and whether it was inverted.</summary>
+/// <summary>One image to explain: what to call it, its pixels as the model takes them ((H, W, C) bytes), its true class where known, and whether it was inverted.</summary>
 public sealed record ExplanationInput(string Name, byte[] Pixels, int? Label, bool Inverted = false);
 
 /// <summary>The images of an explanation: the user's pictures, data set images by index, or a split's most confident mistakes.</summary>
 public static class ExplanationInputs
 {
     /// <summary>The images, and for mistakes how many the split has in all.</summary>
-    public static (IReadOnlyList<ExplanationInput> Inputs, int? Mistakes) Gather(ExplainOptions options, IClassifier classifier)
+    /// <param name="input">The model's input shape: a picture is made into it as predict makes it, and a data set must have its images.</param>
+    public static (IReadOnlyList<ExplanationInput> Inputs, int? Mistakes) Gather(ExplainOptions options, IClassifier classifier,
+        Model.TensorShape input, string modelName)
     {
         if (options.Files.Count > 0)
             return (options.Files.Select(file =>
             {
-                var seen = ImagePreprocessing.Prepare(ImageFile.Decode(file), options.Invert);
+                var seen = ImagePreprocessing.ForModel(ImageFile.Decode(file), input, classifier.ClassNames, options.Invert);
                 return new ExplanationInput(file, seen.Pixels, null, seen.Inverted);
             }).ToList(), null);
 
         var splits = BookSplits.Load(options.Data);
+        ModelFit.Require(input, classifier.ClassNames.Count, splits[options.Split], modelName);
         string split = options.Split.Name();
         if (options.Misclassified is not int count)
             return (options.Indices.Select(index =>

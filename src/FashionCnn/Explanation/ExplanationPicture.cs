@@ -10,12 +10,12 @@ public static class ExplanationPicture
 {
     /// <summary>Draws the first <see cref="Explainer.MaxDrawn"/> images and returns the path written.</summary>
     public static string Save(CommandFiles paths, string outDir, ExplainOptions options, string modelName, string? layerName, string choice,
-        string description, IReadOnlyList<ExplainedImage> images, int height, int width, int? mistakes)
+        string description, IReadOnlyList<ExplainedImage> images, ImageShape shape, int height, int width, int? mistakes)
     {
         string path = paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, FileName(options, modelName, layerName, choice)));
         var shown = images.Take(Explainer.MaxDrawn).Select(image => new ExplanationCell(
-            image.Pixels.Select(p => (float)p).ToArray(),
-            AttributionMap.Upsample(image.Map, height, width, LabeledImages.Height, LabeledImages.Width),
+            image.Pixels, shape,
+            AttributionMap.Upsample(image.Map, height, width, shape.Height, shape.Width),
             Caption(image))).ToList();
         ExplanationGrid.Save(path, Title(options, modelName, choice, description, images, mistakes), options.Method.Title(), shown);
         return path;

@@ -4,7 +4,7 @@ namespace FashionCnn.Explanation;
 
 /// <summary>
 /// One image explained: which class its map is for and that class's probability, the prediction, the true class
-/// where known, the 28×28 grey image the network saw, and the map at the layer's own resolution scaled so its maximum is 1 (<see cref="AttributionMap"/>),
+/// where known, the image the network saw ((H, W, C) bytes), and the map at the layer's own resolution scaled so its maximum is 1 (<see cref="AttributionMap"/>),
 /// with the value it was divided by, in the method's unit.
 /// </summary>
 public sealed record ExplainedImage(

@@ -27,7 +27,7 @@ public static class OcclusionSensitivity
     }
 
     /// <summary>
-    /// The maps (N, H, W) for <paramref name="pixels"/> (bytes, (N, 1, H, W), as the data set stores them) and one
+    /// The maps (N, H, W) for <paramref name="pixels"/> (bytes, (N, H, W, C), as the data set stores them) and one
     /// class per image: each pixel is the mean over the patches covering it of p(class | image) − p(class | image with
     /// the patch set to 0). Negative where hiding the patch makes the class more likely.
     /// </summary>
@@ -35,18 +35,18 @@ public static class OcclusionSensitivity
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        int height = (int)pixels.shape[2], width = (int)pixels.shape[3];
+        int height = (int)pixels.shape[1], width = (int)pixels.shape[2];
         var covered = Patches(height, width, patch, stride, pixels.device);          // (P, H, W), 1 inside each patch
-        var keep = covered.eq(0).to_type(ScalarType.Byte).unsqueeze(1);            // (P, 1, H, W)
+        var keep = covered.eq(0).to_type(ScalarType.Byte).unsqueeze(3);            // (P, H, W, 1): every channel of a pixel
         var coverage = covered.sum(dim: 0);                                         // (H, W), ≥ 1 everywhere
         var target = classes.to_type(ScalarType.Int64);
-        var original = net.Probabilities(net.InputFromPixels(pixels)).gather(1, target.unsqueeze(1)).squeeze(1);
+        var original = net.Probabilities(net.InputFromPixels(pixels.reshape(net.PixelShape((int)pixels.shape[0])))).gather(1, target.unsqueeze(1)).squeeze(1);
         var maps = new List<Tensor>();
         for (long i = 0; i < pixels.shape[0]; i++)
         {
             // Each image's forward passes hold tens of MB of activations; they go before the next image's.
             using var imageScope = NewDisposeScope();
-            var occluded = pixels[i].unsqueeze(0).mul(keep);                       // (P, 1, H, W)
+            var occluded = pixels[i].unsqueeze(0).mul(keep);                       // (P, H, W, C)
             var probability = Probability(net, occluded, target[i]);              // (P)
             var drop = original[i].sub(probability);
             maps.Add(drop.view(-1, 1, 1).mul(covered).sum(dim: 0).div(coverage).MoveToOuterDisposeScope());
@@ -76,7 +76,8 @@ public static class OcclusionSensitivity
         var parts = new List<Tensor>();
         for (long start = 0; start < occluded.shape[0]; start += BatchSize)
         {
-            var batch = occluded.narrow(0, start, Math.Min(BatchSize, occluded.shape[0] - start));
+            int count = (int)Math.Min(BatchSize, occluded.shape[0] - start);
+            var batch = occluded.narrow(0, start, count).reshape(net.PixelShape(count));
             parts.Add(net.Probabilities(net.InputFromPixels(batch)).select(1, target.item<long>()));
         }
         return cat(parts);

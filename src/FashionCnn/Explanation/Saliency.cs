@@ -11,9 +11,10 @@ namespace FashionCnn.Explanation;
 public static class Saliency
 {
     /// <summary>
-    /// The maps (N, pixels) in the pixels' row-major order for <paramref name="input"/> (the network's input, N images)
+    /// The maps (N, values) in the image's (H, W, C) byte order for <paramref name="input"/> (the network's input, N images)
     /// and one class per image: an input (28, 28, 1) gives its one channel, an input (784,) its values, both as the 784
-    /// pixels of the 28×28 image (<see cref="SequentialNet.InputFromPixels"/> put pixel i at Keras-order position i).
+    /// pixels of the 28×28 image, and an input (32, 32, 3) each pixel's three channels together
+    /// (<see cref="SequentialNet.InputFromPixels"/> put byte i at Keras-order position i).
     /// </summary>
     public static Tensor Compute(SequentialNet net, Tensor input, Tensor classes)
     {

@@ -7,13 +7,17 @@ namespace FashionCnn.Inference;
 public static class ModelFit
 {
     /// <summary>The images a model's input takes: (H, W, C), (H, W) grey, or a flat (N,) taken as a square grey image.</summary>
-    public static ImageShape ImageShapeOf(TensorShape input)
+    public static ImageShape ImageShapeOf(TensorShape input) =>
+        TryImageShapeOf(input) ?? throw new FashionCnnException($"the model takes {input} input, which is not an image of 1 or 3 channels this tool can make from a picture.");
+
+    /// <summary>As <see cref="ImageShapeOf"/>, or null for an input that is not an image.</summary>
+    public static ImageShape? TryImageShapeOf(TensorShape input)
     {
         if (input.Rank == 3 && input[2] is 1 or 3) return new ImageShape(input[0], input[1], input[2]);
         if (input.Rank == 2) return new ImageShape(input[0], input[1], 1);
         int side = (int)Math.Round(Math.Sqrt(input.ElementCount));
         if (input.Rank == 1 && side * side == input.ElementCount) return new ImageShape(side, side, 1);
-        throw new FashionCnnException($"the model takes {input} input, which is not an image of 1 or 3 channels this tool can make from a picture.");
+        return null;
     }
 
     public static void Require(TensorShape input, int modelClasses, LabeledImages images, string model)

@@ -28,6 +28,12 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
 
     public long TrainableParams => TotalParams - NonTrainableParams;
 
+    /// <summary>A model file's classes in output order, as the tool names them; null for an architecture, which has none.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The colour mode of the images the model takes (grayscale, rgb); null when its input is not an image.</summary>
+    public string? ColorMode { get; init; }
+
     /// <summary>
     /// The table in Keras 2's layout: layer (type), output shape with None for the batch, parameter count. The first column
     /// is Keras' 34 characters, wider where a name and type need it ("random_translation (RandomTranslation)").
@@ -52,6 +58,10 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
         text.AppendLine($"Trainable params: {Thousands(TrainableParams)}");
         text.AppendLine($"Non-trainable params: {Thousands(NonTrainableParams)}");
         text.Append(new string('_', tableWidth));
+        if (ColorMode is { } mode)
+            text.Append($"\nInput: {FormatShape(InputShape)}, {mode} images");
+        if (ClassNames is { } names)
+            text.Append($"\nClasses ({names.Count}): {string.Join(", ", names.Select(DisplayText.Escape))}");
         return text.ToString();
     }
 
@@ -59,6 +69,8 @@ public sealed record ModelSummary(string Name, int?[] InputShape, IReadOnlyList<
     {
         name = Name,
         input_shape = InputShape,
+        color_mode = ColorMode,
+        class_names = ClassNames,
         layers = Layers,
         total_params = TotalParams,
         trainable_params = TrainableParams,

@@ -85,7 +85,7 @@ public static class EvaluationSection
             return;
         }
         page.Picture(report.Files.Misclassified,
-            $"Grid of the {report.Misclassified.Count} most confident of the {mistakes:N0} wrong predictions on {split}, each 28×28 image captioned with its index, "
+            $"Grid of the {report.Misclassified.Count} most confident of the {mistakes:N0} wrong predictions on {split}, each {Inference.ModelFit.ImageShapeOf(spec.InputShape)} image captioned with its index, "
             + "true class, predicted class and that prediction's probability.",
             $"The most confident mistakes on {split}, the surest first.");
         GradCam(page, report, spec, model, options, scratch);
@@ -97,11 +97,6 @@ public static class EvaluationSection
         if (!spec.HasConvolution)
         {
             page.Absent("Grad-CAM weighs a convolution's feature maps, and this model has no convolution layer, so its mistakes have no Grad-CAM maps.");
-            return;
-        }
-        if (!Explainer.TakesFashionMnistImages(spec))
-        {
-            page.Absent($"Grad-CAM maps are drawn for 28×28 grey images only, and this model takes {spec.InputShape}, so its mistakes have no Grad-CAM maps.");
             return;
         }
         var explanation = Explainer.Run(new ExplainOptions

@@ -18,6 +18,7 @@ public static class InsideSection
     {
         page.Section("inside", "5. Inside the network");
         var convolutions = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i] is Conv2D).ToList();
+        var image = Inference.ModelFit.ImageShapeOf(spec.InputShape);
         if (convolutions.Count > 0)
         {
             page.Paragraph("As in the book's chapter 8-3: each convolution's kernels after training beside a freshly initialised copy (Glorot uniform), "
@@ -25,14 +26,14 @@ public static class InsideSection
             bool first = true;
             foreach (int index in convolutions)
             {
-                Layer(page, Visualize(model, index, options, scratch), sampleClass, first);
+                Layer(page, Visualize(model, index, options, scratch), sampleClass, image, first);
                 first = false;
             }
             return;
         }
         int dense = Enumerable.Range(0, spec.Layers.Count).First(i => spec.Layers[i] is Dense);
         page.Absent("This model has no convolution layer, so there are no kernels or feature maps (chapter 8-3); its first Dense layer's weights are shown instead.");
-        Layer(page, Visualize(model, dense, options, scratch), sampleClass, showSample: false);
+        Layer(page, Visualize(model, dense, options, scratch), sampleClass, image, showSample: false);
     }
 
     private static VisualizationResult Visualize(string model, int index, ReportOptions options, string scratch) =>
@@ -42,7 +43,7 @@ public static class InsideSection
             OutDir = scratch, Data = options.Data,
         });
 
-    private static void Layer(HtmlPage page, VisualizationResult result, string sampleClass, bool showSample)
+    private static void Layer(HtmlPage page, VisualizationResult result, string sampleClass, Data.ImageShape image, bool showSample)
     {
         var layer = result.Layer;
         page.Heading($"Layer {result.LayerIndex}: {layer.Name} ({layer.KerasClass})");
@@ -52,19 +53,19 @@ public static class InsideSection
         foreach (var (what, path) in result.Files)
         {
             if (what == "sample" && !showSample) continue;
-            page.Picture(path, Alt(what, result, sampleClass), Caption(what, layer));
+            page.Picture(path, Alt(what, result, sampleClass, image), Caption(what, layer));
         }
     }
 
     /// <summary>What each picture of <c>visualize</c> shows, in words, with the numbers a reader would look for.</summary>
-    private static string Alt(string what, VisualizationResult result, string sampleClass)
+    private static string Alt(string what, VisualizationResult result, string sampleClass, Data.ImageShape image)
     {
         var layer = result.Layer;
         string name = $"{layer.Name} ({layer.KerasClass})";
         int units = result.Trained?.WeightShape[^1] ?? 0;
         return what switch
         {
-            "sample" => $"train_input[0], the 28×28 grey image whose feature maps follow: a picture of the class {sampleClass}.",
+            "sample" => $"train_input[0], the {image} image whose feature maps follow: a picture of the class {sampleClass}.",
             "kernels" => $"The {units} kernels of {name} after training, input channel 0, as small coloured squares on one colour scale from -0.5 to 0.5.",
             "kernels, untrained" => $"The {units} kernels of {name} freshly initialised, input channel 0, on the same colour scale: noise without the trained kernels' structure.",
             "weights histogram" => $"Histogram of {name}'s trained weights: mean {Num(result.Trained!.Mean)}, standard deviation {Num(result.Trained.Std)}.",

@@ -2,8 +2,17 @@ using ScottPlot;
 
 namespace FashionCnn.Plotting;
 
-/// <summary>One explained image: its grey pixels (0–255), its map on the same grid scaled to 0–1, and a caption.</summary>
-public sealed record ExplanationCell(float[] Pixels, float[] Map, string Caption);
+/// <summary>
+/// One explained image: its pixels as the model takes them ((H, W, C) bytes, grey or RGB), its map on the same H × W grid
+/// scaled to 0–1, and a caption.
+/// </summary>
+public sealed record ExplanationCell(byte[] Pixels, Data.ImageShape Shape, float[] Map, string Caption)
+{
+    public ExplanationCell Checked() =>
+        Pixels.Length == Shape.Values && Map.Length == Shape.Height * Shape.Width
+            ? this
+            : throw new ArgumentException($"{Pixels.Length} pixel bytes and {Map.Length} map values do not make a {Shape} image and its map");
+}
 
 /// <summary>
 /// Explanations as one picture: for each image the image itself, its map and the map laid over the image, on one
@@ -19,19 +28,29 @@ public static class ExplanationGrid
 
     /// <summary>
     /// How strongly the map covers the image in the overlay where it is 1 (0 transparent, 1 opaque); the cover fades
-    /// with the map, so the garment shows through where the network did not look.
+    /// with the square root of the map, so the garment shows through where the network did not look and a value of
+    /// 0.5 still covers it by half (linear opacity left a mid-scale green 37 % opaque, too faint on a grey garment).
     /// </summary>
-    private const double OverlayOpacity = 0.75;
+    public const double OverlayOpacity = 0.75;
 
-    public static void Save(string path, string title, string mapName, IReadOnlyList<ExplanationCell> images, int side = 28)
+    /// <summary>
+    /// How much of its darkness the image keeps under the overlay. Turbo's top end is a dark red and its bottom a dark
+    /// blue, which vanished on a garment drawn black; faded to at most this share of black (the darkest garment is a light
+    /// grey, 255 − 0.35 · 255 = 166) every colour of the map stands out from it, and the garment still from the white.
+    /// </summary>
+    public const double OverlayImageShade = 0.35;
+
+    public static void Save(string path, string title, string mapName, IReadOnlyList<ExplanationCell> images)
     {
-        var (plot, width, height) = Draw(title, mapName, images, side);
+        var (plot, width, height, pictures) = Draw(title, mapName, images);
         PlotStyle.SavePng(plot, path, width, height);
+        foreach (var picture in pictures) picture.Dispose();
     }
 
-    /// <summary>The picture <see cref="Save"/> writes, with its size in pixels.</summary>
-    public static (Plot Plot, int Width, int Height) Draw(string title, string mapName, IReadOnlyList<ExplanationCell> images, int side = 28)
+    /// <summary>The picture <see cref="Save"/> writes, its size in pixels, and the colour pictures it holds (to dispose of after rendering).</summary>
+    public static (Plot Plot, int Width, int Height, IReadOnlyList<ScottPlot.Image> Pictures) Draw(string title, string mapName, IReadOnlyList<ExplanationCell> images)
     {
+        var pictures = new List<ScottPlot.Image>();
         var plot = PlotStyle.NewPlot();
         bool single = images.Count == 1;
         int cellPixels = single ? SingleCellPixels : CellPixels;
@@ -45,7 +64,7 @@ public static class ExplanationGrid
 
         for (int i = 0; i < images.Count; i++)
         {
-            var image = images[i];
+            var image = images[i].Checked();
             int block = single ? 0 : i / columns, column = single ? 0 : i % columns;
             double blockTop = -block * (blockHeight + 2 * Gap);
             for (int part = 0; part < 3; part++)
@@ -53,11 +72,11 @@ public static class ExplanationGrid
                 double cellLeft = (single ? part : column) * (1 + Gap);
                 double cellTop = blockTop - caption - (single ? 0 : part * (1 + Gap));
                 var rectangle = new CoordinateRect(cellLeft, cellLeft + 1, cellTop - 1, cellTop);
-                if (part != 1) AddHeatmap(plot, image.Pixels, side, rectangle, new ScottPlot.Colormaps.GrayscaleReversed(), new ScottPlot.Range(0, 255), overlay: false);
-                if (part != 0)
+                if (part == 0) pictures.Add(ImageGrid.AddColourPicture(plot, ImageColours(image, shade: 1), image.Shape.Height, image.Shape.Width, rectangle));
+                else if (part == 2) pictures.Add(ImageGrid.AddColourPicture(plot, OverlayColours(image), image.Shape.Height, image.Shape.Width, rectangle));
+                else
                 {
-                    var map = AddHeatmap(plot, image.Map, side, rectangle, new ScottPlot.Colormaps.Turbo(), new ScottPlot.Range(0, 1), overlay: part == 2);
-                    if (part == 1) scale = map;
+                    scale = AddHeatmap(plot, image.Map, image.Shape, rectangle);
                     // A map with nothing above zero (Grad-CAM's ReLU of a class the layer argues against) is one flat colour:
                     // say so, as the feature maps do, rather than leave a blank square to puzzle over.
                     if (part == 1 && image.Map.All(v => v == 0))
@@ -79,7 +98,45 @@ public static class ExplanationGrid
         double left = single ? -Gap : -LabelWidth, right = columns * (1 + Gap) + Gap;
         double bottom = -blocks * (blockHeight + 2 * Gap) + 2 * Gap;
         var (width, height) = Square(plot, left, right, bottom, top: 0.02, cellPixels);
-        return (plot, width, height);
+        return (plot, width, height, pictures);
+    }
+
+    /// <summary>
+    /// The image as the book draws it (imshow with gray_r: 0 white, 255 black) or in its own colours, each channel
+    /// moved towards white to <paramref name="shade"/> of its distance from it; (H, W, 3) bytes.
+    /// </summary>
+    public static byte[] ImageColours(ExplanationCell image, double shade)
+    {
+        var shape = image.Shape;
+        var rgb = new byte[shape.Height * shape.Width * 3];
+        for (int p = 0; p < shape.Height * shape.Width; p++)
+            for (int c = 0; c < 3; c++)
+            {
+                double darkness = shape.Channels == 3 ? 255 - image.Pixels[p * 3 + c] : image.Pixels[p];
+                rgb[p * 3 + c] = (byte)Math.Round(255 - shade * darkness);
+            }
+        return rgb;
+    }
+
+    /// <summary>
+    /// The overlay's pixels: the image faded to <see cref="OverlayImageShade"/>, covered by the map's Turbo colour with an
+    /// opacity of <see cref="OverlayOpacity"/> × √(the map's value); (H, W, 3) bytes.
+    /// </summary>
+    public static byte[] OverlayColours(ExplanationCell image)
+    {
+        var rgb = ImageColours(image, OverlayImageShade);
+        var turbo = new ScottPlot.Colormaps.Turbo();
+        for (int p = 0; p < image.Map.Length; p++)
+        {
+            double value = Math.Clamp(image.Map[p], 0, 1);
+            if (!(value > 0)) continue;
+            var colour = turbo.GetColor(value);
+            double alpha = OverlayOpacity * Math.Sqrt(value);
+            byte[] cover = [colour.R, colour.G, colour.B];
+            for (int c = 0; c < 3; c++)
+                rgb[p * 3 + c] = (byte)Math.Round((1 - alpha) * rgb[p * 3 + c] + alpha * cover[c]);
+        }
+        return rgb;
     }
 
     /// <summary>
@@ -102,22 +159,17 @@ public static class ExplanationGrid
         return (width, dataHeight + titlePixels + Margin);
     }
 
-    private static ScottPlot.Plottables.Heatmap AddHeatmap(Plot plot, float[] values, int side, CoordinateRect rectangle,
-        IColormap colormap, ScottPlot.Range range, bool overlay)
+    /// <summary>The map on Turbo's scale from 0 to 1, one cell a pixel.</summary>
+    private static ScottPlot.Plottables.Heatmap AddHeatmap(Plot plot, float[] map, Data.ImageShape shape, CoordinateRect rectangle)
     {
-        var cells = new double[side, side];
-        var alpha = new byte[side, side];
-        for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++)
-            {
-                cells[y, x] = values[y * side + x];
-                alpha[y, x] = (byte)Math.Round(255 * OverlayOpacity * Math.Clamp(values[y * side + x], 0, 1));
-            }
+        var cells = new double[shape.Height, shape.Width];
+        for (int y = 0; y < shape.Height; y++)
+            for (int x = 0; x < shape.Width; x++)
+                cells[y, x] = map[y * shape.Width + x];
         var heatmap = plot.Add.Heatmap(cells);
-        heatmap.Colormap = colormap;
+        heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
         heatmap.Rectangle = rectangle;
-        heatmap.ManualRange = range;
-        if (overlay) heatmap.AlphaMap = alpha;
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
         return heatmap;
     }
 

@@ -78,7 +78,7 @@ public static class ImageGrid
     }
 
     /// <summary>The pixels as they are, each a sharp square as a heatmap's cells are (no smoothing between pixels).</summary>
-    private static ScottPlot.Image AddColourPicture(Plot plot, byte[] rgb, int height, int width, CoordinateRect rect)
+    internal static ScottPlot.Image AddColourPicture(Plot plot, byte[] rgb, int height, int width, CoordinateRect rect)
     {
         var pixels = new byte[height, width, 3];
         for (int y = 0; y < height; y++)

@@ -1,3 +1,4 @@
+using FashionCnn.Data;
 using FashionCnn.Files;
 using FashionCnn.Interop;
 using FashionCnn.Model;
@@ -33,16 +34,20 @@ public static class SummaryReport
             ? new CommandFiles().Input("--model", options.Model).Input("--architecture", options.Architecture).OutputFile("--diagram", d)
             : null;
         // Without a model file the summary comes from the layer descriptions alone, without loading libtorch.
-        var spec = options.Model is { } path ? Spec(path, options.Architecture)
-            : ArchitectureSource.TryReadConfig(options.Architecture ?? ArchitectureSource.Default)
-              ?? ModelFile.Architecture(options.Architecture!, "--architecture");
+        var (spec, classNames) = options.Model is { } path ? Spec(path, options.Architecture)
+            : (ArchitectureSource.TryReadConfig(options.Architecture ?? ArchitectureSource.Default)
+               ?? ModelFile.Architecture(options.Architecture!, "--architecture"), null);
         if (diagram is not null)
         {
             string title = options.Model is not null ? Path.GetFileName(options.Model)
                 : options.Architecture is null ? "The book's CNN (chapter 8-2)" : Path.GetFileName(options.Architecture);
             ModelDiagram.Save(spec, diagram, title);
         }
-        return new SummaryResult(ModelSummary.Of(spec), diagram);
+        var summary = ModelSummary.Of(spec) with
+        {
+            ClassNames = classNames, ColorMode = Inference.ModelFit.TryImageShapeOf(spec.InputShape)?.ColorMode.Name(),
+        };
+        return new SummaryResult(summary, diagram);
     }
 
     /// <summary>The bundled architectures (what <c>train --architecture</c> takes) with their parameter counts.</summary>
@@ -50,10 +55,11 @@ public static class SummaryReport
         ArchitectureSource.Bundled.Select(b => new BundledRow(b.Name, b.Description,
             KerasModelConfig.Parse(ArchitectureSource.BundledJson(b.Name)!, b.Name).ParameterCount)).ToList();
 
-    private static ModelSpec Spec(string path, string? architecture)
+    /// <summary>A model file's layers and the names of its classes.</summary>
+    private static (ModelSpec Spec, IReadOnlyList<string> ClassNames) Spec(string path, string? architecture)
     {
         var loaded = ModelFile.Load(path, "--model", architecture);
         using var net = loaded.Net;
-        return net.Spec;
+        return (net.Spec, loaded.ClassNames);
     }
 }

@@ -16,6 +16,13 @@ public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string Dat
     /// <summary>ReduceLROnPlateau's settings in words; null for a run without it.</summary>
     public string? Plateau { get; init; }
 
+    /// <summary>The data's classes in label order; null in files written before runs recorded them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>Whether both record their classes and they differ (names or order): the labels would mean other things.</summary>
+    public static bool OtherClasses(RunIdentity saved, RunIdentity now) =>
+        saved.ClassNames is { } before && now.ClassNames is { } after && !before.SequenceEqual(after);
+
     /// <summary>How the run that recorded <paramref name="saved"/> differs from <paramref name="now"/>, in words; null when it is the same run.</summary>
     public static string? Difference(RunIdentity saved, RunIdentity now) =>
         saved.Architecture != now.Architecture ? "that run trained another architecture"
@@ -25,6 +32,7 @@ public sealed record RunIdentity(int Seed, int BatchSize, int? Limit, string Dat
         : saved.Seed != now.Seed ? $"that run used --seed {saved.Seed}"
         : saved.BatchSize != now.BatchSize ? $"that run used --batch-size {saved.BatchSize}"
         : saved.Limit != now.Limit ? $"that run used --limit {saved.Limit?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}"
+        : OtherClasses(saved, now) ? $"that run's classes were {string.Join(", ", saved.ClassNames!)}"
         : saved.DataSha256 != now.DataSha256 ? "that run trained on other data files"
         : null;
 }

@@ -206,9 +206,11 @@ public sealed class TrainingRun : IDisposable
         int.TryParse(Get("batch_size"), NumberStyles.None, CultureInfo.InvariantCulture, out int batchSize);
         int? limit = int.TryParse(Get("limit"), NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l : null;
         string plateau = Get("reduce_lr_on_plateau");
+        string classes = Get(Checkpoint.ClassNamesKey);
         return new RunIdentity(seed, batchSize, limit, Get("data_sha256"), Get(Checkpoint.ModelConfigKey), Get("optimizer"), Get("precision"))
         {
             Plateau = plateau.Length == 0 ? null : plateau,
+            ClassNames = classes.Length == 0 ? null : JsonSerializer.Deserialize<string[]>(classes),
         };
     }
 
@@ -338,6 +340,7 @@ public sealed class TrainingRun : IDisposable
         KerasModelConfig.ToJson(_model.Spec), _options.Optimizer.ToJson(), _options.Compute.Precision.Name())
     {
         Plateau = _options.ReduceLROnPlateau?.Describe(),
+        ClassNames = _data.ClassNames,
     };
 
     /// <summary>A resumed run must be the same run: same model, optimizer, seed, batch, limit and data, and epochs left to do.</summary>
@@ -365,6 +368,8 @@ public sealed class TrainingRun : IDisposable
         ("--seed", saved.Seed == now.Seed, () => ($"--seed {saved.Seed}", $"--seed {now.Seed}")),
         ("--batch-size", saved.BatchSize == now.BatchSize, () => ($"--batch-size {saved.BatchSize}", $"--batch-size {now.BatchSize}")),
         ("--limit", saved.Limit == now.Limit, () => ($"--limit {saved.Limit?.ToString() ?? "(none)"}", $"--limit {now.Limit?.ToString() ?? "(none)"}")),
+        ("--class-names (or the data's class folders)", !RunIdentity.OtherClasses(saved, now),
+            () => ($"the classes {string.Join(", ", saved.ClassNames!)}", string.Join(", ", now.ClassNames!))),
         (DataSources.Option, saved.DataSha256 == now.DataSha256, () => ("other data files", "these")),
     ];
 

@@ -99,6 +99,13 @@ public class ArchitectureTrainingTests
             Assert.Equal(2, other.WaitForExit());
             Assert.Contains("--resume: the run used rmsprop (learning rate 0.001, rho 0.9), not adam (learning rate 0.001); give the same --optimizer and its options as before.", other.Stderr);
         }
+        // The same files with the labels named otherwise: the checkpoint would call its outputs by other names.
+        using (var renamed = new TrainingProcess([.. run, "--epochs", "3", "--model-dir", temp.File("parts"), "--resume", "--class-names", "a,b,c,d,e,f,g,h,i,j"]))
+        {
+            Assert.Equal(2, renamed.WaitForExit());
+            Assert.Contains($"--resume: the run used the classes {string.Join(", ", FashionCnn.Data.FashionClasses.Names)}, not a, b, c, d, e, f, g, h, i, j; "
+                            + "give the same --class-names (or the data's class folders) as before.", renamed.Stderr);
+        }
         using (var resumed = new TrainingProcess([.. run, "--epochs", "3", "--model-dir", temp.File("parts"), "--resume"]))
             Assert.Equal(0, resumed.WaitForExit());
 

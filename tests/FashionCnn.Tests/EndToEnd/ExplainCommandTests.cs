@@ -208,7 +208,7 @@ public class ExplainCommandTests
     [InlineData(new[] { "--index", "0", "--layer", "dense" }, "Grad-CAM takes one of: 0 conv2d (Conv2D), 2 conv2d_1 (Conv2D)")]
     [InlineData(new[] { "--index", "10000", "--split", "test" }, "--index 10000 is outside the 10,000 images of test")]
     [InlineData(new[] { "--misclassified", "0" }, "--misclassified must be at least 1")]
-    [InlineData(new[] { "--index", "0", "--method", "occlusion", "--patch", "29" }, "--patch 29 is larger than the 28×28 image")]
+    [InlineData(new[] { "--index", "0", "--method", "occlusion", "--patch", "29" }, "--patch 29 is larger than the model's 28×28 images")]
     [InlineData(new[] { "--index", "0", "--class", "Hat" }, "--class Hat is not predicted, true, a class number")]
     [InlineData(new[] { "--index", "0", "--method", "saliency", "--layer", "0" }, "--layer is for --method gradcam")]
     [InlineData(new[] { "--index", "0-x" }, "--index takes numbers and ranges")]

@@ -60,6 +60,8 @@ public class OwnColourDataTests
         Assert.True(summary.ExitCode == 0, summary.Stderr);
         Assert.Contains("(None, 4096)", summary.Stdout);
         Assert.Contains("(None, 4)", summary.Stdout);
+        Assert.Contains("Input: (None, 32, 32, 3), rgb images", summary.Stdout);
+        Assert.Contains("Classes (4): bag, dress, sneaker, trouser", summary.Stdout);
 
         var evaluated = JsonDocument.Parse(Run("evaluate", "--model", checkpoint, "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
         Assert.Equal(4 * TestPerClass, evaluated.GetProperty("count").GetInt32());
@@ -70,6 +72,24 @@ public class OwnColourDataTests
         string photo = Path.Combine(data, "test", "trouser", $"{3 * TestPerClass:D5}.png");
         var predicted = JsonDocument.Parse(Run("predict", "--model", checkpoint, photo, "--json").Stdout).RootElement[0];
         Assert.Equal("trouser", predicted.GetProperty("predictions")[0].GetProperty("name").GetString());
+
+        // explain takes the model's own images: Grad-CAM at the last convolution's 16×16 (32×32 halved by the first
+        // pooling), saliency and occlusion at the image's 32×32, for a data set image and for the photo.
+        string explained = temp.File("explained");
+        var gradCam = Run("explain", "--model", checkpoint, "--data", data, "--split", "test", "--index", $"{3 * TestPerClass}", "--json", "--out", explained);
+        Assert.True(gradCam.ExitCode == 0, gradCam.Stderr);
+        var cam = JsonDocument.Parse(gradCam.Stdout).RootElement[0];
+        Assert.Equal((16, 16), (cam.GetProperty("map").GetArrayLength(), cam.GetProperty("map")[0].GetArrayLength()));
+        Assert.Equal("trouser", cam.GetProperty("label").GetProperty("name").GetString());
+        foreach (string method in new[] { "saliency", "occlusion" })
+        {
+            var run = Run("explain", "--model", checkpoint, photo, "--method", method, "--json", "--out", explained);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            var map = JsonDocument.Parse(run.Stdout).RootElement[0];
+            Assert.Equal((32, 32), (map.GetProperty("map").GetArrayLength(), map.GetProperty("map")[0].GetArrayLength()));
+            Assert.Equal("trouser", map.GetProperty("predicted").GetProperty("name").GetString());
+            Assert.Equal(1.0, map.GetProperty("map").EnumerateArray().SelectMany(row => row.EnumerateArray()).Max(v => v.GetDouble()));
+        }
 
         // visualize draws the sample in its own colours (a grey rendering would have no pixel whose channels differ).
         var drawn = Run("visualize", "--model", checkpoint, "--data", data, "--split", "test", "--sample", $"{3 * TestPerClass}", "--out", temp.File("drawn"));

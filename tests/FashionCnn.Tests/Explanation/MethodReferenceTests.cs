@@ -144,7 +144,7 @@ public class MethodReferenceTests
         using var tiny = new TinyCnn(seed: 7);
         var (pixels, bytes, classes) = Batch(seed: 9);
 
-        using var maps = OcclusionSensitivity.Compute(tiny.Net, bytes, classes, patch, stride);
+        using var maps = OcclusionSensitivity.Compute(tiny.Net, bytes.reshape(Images, TinyCnn.Side, TinyCnn.Side, 1), classes, patch, stride);
 
         long[] targets = classes.data<long>().ToArray();
         float[] actual = Values(maps);
