@@ -84,34 +84,35 @@ public sealed record ImageFolderLayout(string Root, IReadOnlyList<string> ClassN
 
         public void Walk(string folder, int label, List<ImageEntry> entries, int depth)
         {
-            // Enumerated infos carry the entry's type from the directory listing: a link or a folder costs no system call
-            // to recognise, and a file's one stat (its size and time, for the cache key) is made only for image names.
-            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+            // One lstat a name: a folder, a link or a file and, for a file, its size and time (the cache key). FileSystemInfo's
+            // attributes cost an lstat, a geteuid and, for the kind, a stat more: 0.69 s of 1.2 s for 70,000 images.
+            foreach (string path in Directory.EnumerateFileSystemEntries(folder))
             {
-                if (entry.Name.StartsWith('.')) { _hidden++; continue; }
-                FileSystemInfo info = entry;
-                if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
+                string name = Path.GetFileName(path);
+                if (name.StartsWith('.')) { _hidden++; continue; }
+                var status = FileKinds.LinkStatus(path);
+                if (status?.Kind == FileKind.Link)
                 {
-                    var target = entry.ResolveLinkTarget(returnFinalTarget: true);
-                    if (target is null || !target.Exists || !roots.Any(r => target.FullName.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                    var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+                    status = target is null || !roots.Any(r => target.FullName.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                        ? null : FileKinds.Status(target.FullName);
+                    if (status is null)
                     {
                         _outside++;
                         continue;
                     }
-                    info = target;
                 }
-                if (info is DirectoryInfo)
+                if (status?.Kind == FileKind.Directory)
                 {
-                    if (depth < MaxDepth) Walk(entry.FullName, label, entries, depth + 1);
+                    if (depth < MaxDepth) Walk(path, label, entries, depth + 1);
                     continue;
                 }
-                if (!Extensions.Contains(Path.GetExtension(entry.Name).ToLowerInvariant()) || FileKinds.Of(info.FullName) != FileKind.Regular)
+                if (status is not { Kind: FileKind.Regular } || !Extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
                 {
                     _other++;
                     continue;
                 }
-                var file = (FileInfo)info;
-                entries.Add(new ImageEntry(entry.FullName, label, file.Length, file.LastWriteTimeUtc));
+                entries.Add(new ImageEntry(path, label, status.Size, status.ModifiedUtc));
             }
         }
     }

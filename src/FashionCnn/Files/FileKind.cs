@@ -2,8 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace FashionCnn.Files;
 
-/// <summary>What a path names, as the operating system sees it.</summary>
-public enum FileKind { Missing, Regular, Directory, Fifo, CharacterDevice, BlockDevice, Socket, Other }
+/// <summary>What a path names, as the operating system sees it (<see cref="Link"/> only when asked not to follow links).</summary>
+public enum FileKind { Missing, Regular, Directory, Fifo, CharacterDevice, BlockDevice, Socket, Link, Other }
+
+/// <summary>A path's kind, size in bytes and last write time (UTC), from one system call.</summary>
+public sealed record FileStatusOf(FileKind Kind, long Size, DateTime ModifiedUtc);
 
 /// <summary>One file as the file system knows it: device and inode (or, where there are none, the full path).</summary>
 public sealed record FileIdentity(long Device, long Inode, string? FullPath);
@@ -24,8 +27,11 @@ public static class FileKinds
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Missing;
-        if (Stat(path, out var status) != 0) return FileKind.Missing;
-        return (status.Mode & TypeMask) switch
+        return Stat(path, out var status) != 0 ? FileKind.Missing : KindOf(status.Mode);
+    }
+
+    private static FileKind KindOf(int mode) =>
+        (mode & TypeMask) switch
         {
             RegularBits => FileKind.Regular,
             DirectoryBits => FileKind.Directory,
@@ -33,8 +39,31 @@ public static class FileKinds
             CharacterBits => FileKind.CharacterDevice,
             BlockBits => FileKind.BlockDevice,
             SocketBits => FileKind.Socket,
+            LinkBits => FileKind.Link,
             _ => FileKind.Other,
         };
+
+    /// <summary>
+    /// The kind, size and last write time of <paramref name="path"/> (links followed) from one system call; null when
+    /// nothing is there. A folder of 70,000 images is scanned with one call a file instead of three (stat, lstat, geteuid).
+    /// </summary>
+    public static FileStatusOf? Status(string path) => StatusOf(path, followLinks: true);
+
+    /// <summary>As <see cref="Status"/>, of the link itself when <paramref name="path"/> is a symbolic link (its kind is then <see cref="FileKind.Link"/>).</summary>
+    public static FileStatusOf? LinkStatus(string path) => StatusOf(path, followLinks: false);
+
+    private static FileStatusOf? StatusOf(string path, bool followLinks)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            var info = new FileInfo(path);
+            if (!followLinks && info.LinkTarget is not null) return new FileStatusOf(FileKind.Link, 0, info.LastWriteTimeUtc);
+            return Directory.Exists(path) ? new FileStatusOf(FileKind.Directory, 0, Directory.GetLastWriteTimeUtc(path))
+                : info.Exists ? new FileStatusOf(FileKind.Regular, info.Length, info.LastWriteTimeUtc) : null;
+        }
+        if ((followLinks ? Stat(path, out var status) : LStat(path, out status)) != 0) return null;
+        var modified = DateTime.UnixEpoch.AddTicks(status.MTime * TimeSpan.TicksPerSecond + status.MTimeNsec / 100);
+        return new FileStatusOf(KindOf(status.Mode), status.Size, modified);
     }
 
     /// <summary>
@@ -79,9 +108,9 @@ public static class FileKinds
     }
 
     private const int TypeMask = 0xF000, FifoBits = 0x1000, CharacterBits = 0x2000, DirectoryBits = 0x4000,
-        BlockBits = 0x6000, RegularBits = 0x8000, SocketBits = 0xC000;
+        BlockBits = 0x6000, RegularBits = 0x8000, LinkBits = 0xA000, SocketBits = 0xC000;
 
-    // dotnet/runtime src/native/libs/System.Native/pal_io.h: FileStatus; only Mode is read here.
+    // dotnet/runtime src/native/libs/System.Native/pal_io.h: FileStatus.
     [StructLayout(LayoutKind.Sequential)]
     private struct FileStatus
     {
@@ -100,4 +129,7 @@ public static class FileKinds
 
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
     private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus status);
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
+    private static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus status);
 }
