@@ -20,8 +20,16 @@ internal static class ExplainCommand
         command.Validators.Add(options.RequireOneSource);
         command.SetAction(parsed =>
         {
-            var report = Explainer.Run(options.Read(parsed));
-            Console.WriteLine(parsed.GetValue(options.Json) ? ToJson(report) : ToText(report));
+            if (parsed.GetValue(options.Json))
+            {
+                using var json = new JsonLines();
+                Explainer.Run(options.Read(parsed), json);
+            }
+            else
+            {
+                var text = new TextLines();
+                text.Finished(Explainer.Run(options.Read(parsed), text));
+            }
             return ExitCodes.Success;
         });
         return command;
@@ -160,36 +168,78 @@ internal static class ExplainCommand
         return [.. indices];
     }
 
-    private static string ToText(ExplanationReport report)
+    /// <summary>The text report, a line an image as each batch's maps are done.</summary>
+    private sealed class TextLines : IExplanationListener
     {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine($"{report.Description}, {report.ClassChoice} class — {CommonOptions.DisplayPath(report.Model)}");
-        if (report.Mistakes is int mistakes)
-            text.AppendLine(report.Images.Count == 1 ? $"The most confident of {mistakes:N0} mistakes" : $"The {report.Images.Count} most confident of {mistakes:N0} mistakes");
-        foreach (var image in report.Images)
+        public void Started(ExplanationStart start)
+        {
+            Console.WriteLine($"{start.Description}, {start.ClassChoice} class — {CommonOptions.DisplayPath(start.Model)}");
+            if (start.Mistakes is int mistakes)
+                Console.WriteLine(start.Count == 1 ? $"The most confident of {mistakes:N0} mistakes" : $"The {start.Count} most confident of {mistakes:N0} mistakes");
+        }
+
+        public void Explained(ExplainedImage image)
         {
             string label = image.Label is { } l ? $" (true: {DisplayText.Escape(l.Name)})" : image.Inverted ? " (inverted: light background)" : "";
             string map = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {DisplayText.Escape(image.Explained.Name)} {Percent.Any(image.Explained.Probability)}";
-            text.AppendLine($"  {image.Input}: {DisplayText.Escape(image.Predicted.Name)} {Percent.Any(image.Predicted.Probability)}{label}{map}");
+            Console.WriteLine($"  {image.Input}: {DisplayText.Escape(image.Predicted.Name)} {Percent.Any(image.Predicted.Probability)}{label}{map}");
         }
-        text.AppendLine($"{report.Images.Count:N0} {(report.Images.Count == 1 ? "map" : "maps")} in {report.Seconds:F2} s");
-        string drawn = report.Drawn < report.Images.Count ? $" (the first {report.Drawn} of {report.Images.Count:N0} images; --json gives every map)" : "";
-        text.Append($"wrote {CommonOptions.DisplayPath(report.Picture)}{drawn}");
-        return text.ToString();
+
+        public void Finished(ExplanationReport report)
+        {
+            var start = report.Start;
+            Console.WriteLine($"{start.Count:N0} {(start.Count == 1 ? "map" : "maps")} in {report.Seconds:F2} s");
+            string drawn = start.Drawn < start.Count ? $" (the first {start.Drawn} of {start.Count:N0} images; --json gives every map)" : "";
+            Console.WriteLine($"wrote {CommonOptions.DisplayPath(start.Picture)}{drawn}");
+        }
     }
 
-    private static string ToJson(ExplanationReport report) => JsonFormat.Serialize(report.Images.Select((image, i) => new
+    /// <summary>
+    /// The JSON list, one object an image, written as each batch's maps are done, so that 60,000 maps never sit in memory
+    /// as one string; the list is closed at the end, and an error part-way leaves it open (the exit code says so).
+    /// </summary>
+    private sealed class JsonLines : IExplanationListener, IDisposable
     {
-        input = image.Input,
-        @class = image.Explained.Class,
-        name = image.Explained.Name,
-        probability = image.Explained.Probability,
-        predicted = new { @class = image.Predicted.Class, name = image.Predicted.Name, probability = image.Predicted.Probability },
-        label = image.Label is { } l ? new { @class = l.Class, name = l.Name } : null,
-        method = report.Method.Name(),
-        layer = report.Layer,
-        map_maximum = image.Maximum,
-        map = Enumerable.Range(0, report.MapHeight).Select(y => image.Map.AsSpan(y * report.MapWidth, report.MapWidth).ToArray()),
-        picture = i < report.Drawn ? report.Picture : null,
-    }));
+        private readonly System.Text.Json.Utf8JsonWriter _writer = new(Console.OpenStandardOutput(),
+            new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = JsonFormat.Indented.Encoder });
+        private ExplanationStart? _start;
+        private int _written;
+
+        public void Started(ExplanationStart start)
+        {
+            _start = start;
+            _writer.WriteStartArray();
+        }
+
+        public void Explained(ExplainedImage image)
+        {
+            var start = _start!;
+            System.Text.Json.JsonSerializer.Serialize(_writer, new
+            {
+                input = image.Input,
+                @class = image.Explained.Class,
+                name = image.Explained.Name,
+                probability = image.Explained.Probability,
+                predicted = new { @class = image.Predicted.Class, name = image.Predicted.Name, probability = image.Predicted.Probability },
+                label = image.Label is { } l ? new { @class = l.Class, name = l.Name } : null,
+                method = start.Method.Name(),
+                layer = start.Layer,
+                map_maximum = image.Maximum,
+                map = Enumerable.Range(0, start.MapHeight).Select(y => image.Map.AsSpan(y * start.MapWidth, start.MapWidth).ToArray()),
+                picture = _written < start.Drawn ? start.Picture : null,
+            }, JsonFormat.Indented);
+            if (++_written % Explainer.BatchSize == 0) _writer.Flush();
+        }
+
+        public void Dispose()
+        {
+            if (_start is not null && _written == _start.Count)
+            {
+                _writer.WriteEndArray();
+                _writer.Flush();
+                Console.Out.WriteLine();
+            }
+            _writer.Dispose();
+        }
+    }
 }

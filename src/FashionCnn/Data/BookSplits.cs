@@ -100,10 +100,17 @@ public sealed record BookSplits(DataParts Parts, LabeledImages Train, LabeledIma
     /// <summary>Image <paramref name="index"/> of <paramref name="split"/>; an index outside it is an error naming the valid range.</summary>
     public (byte[] Pixels, int Label) Image(DataSplit split, int index, string option)
     {
+        var images = RequireIndex(split, index, option);
+        return (images.Image(index).ToArray(), images.Labels[index]);
+    }
+
+    /// <summary>The images of <paramref name="split"/>, when <paramref name="index"/> names one of them; else one line naming <paramref name="option"/>.</summary>
+    public LabeledImages RequireIndex(DataSplit split, int index, string option)
+    {
         var images = this[split];
         if (index < 0 || index >= images.Count)
             throw new FashionCnnException($"{option} {index} is outside the {images.Count:N0} images of {split.Name()} (0–{images.Count - 1}).");
-        return (images.Image(index).ToArray(), images.Labels[index]);
+        return images;
     }
 
     /// <summary>What checkpoints record of the training images: the IDX file's SHA-256, the CSV file's, or a folder's key.</summary>

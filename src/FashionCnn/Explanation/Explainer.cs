@@ -31,7 +31,8 @@ public static class Explainer
     /// </summary>
     public const int MaxDrawn = Plotting.ExplanationGrid.MaxColumns;
 
-    public static ExplanationReport Run(ExplainOptions options)
+    /// <summary>Explains the images, telling <paramref name="listener"/> each one as its batch is done, and draws the first <see cref="MaxDrawn"/>.</summary>
+    public static ExplanationReport Run(ExplainOptions options, IExplanationListener? listener = null)
     {
         Check(options);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
@@ -54,38 +55,48 @@ public static class Explainer
         if (choice.Kind == ClassChoice.True && inputs.Any(i => i.Label is null))
             throw new FashionCnnException("--class true needs data set images (--index or --misclassified); a picture has no true class.");
 
+        string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
+        var (height, width) = layer is int convolution ? (net.Spec.Shapes()[convolution].Output[0], net.Spec.Shapes()[convolution].Output[1]) : (shape.Height, shape.Width);
+        string picture = ExplanationPicture.PathFor(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames));
+        var start = new ExplanationStart(options.Model.Path, options.Method, Describe(options, layerName, height, width), layerName, height, width,
+            choice.Describe(model.ClassNames), inputs.Count, mistakes, picture);
+        listener?.Started(start);
+
         var clock = Stopwatch.StartNew();
-        var (images, height, width) = Explain(net, classifier, device.Device, options, layer, choice, inputs, shape);
+        var shown = new List<ExplainedImage>();
+        for (int first = 0; first < inputs.Count; first += BatchSize)
+            foreach (var image in Explain(net, classifier, device.Device, options, layer, choice, inputs.Skip(first).Take(BatchSize).ToList(), shape))
+            {
+                if (shown.Count < MaxDrawn) shown.Add(image);
+                listener?.Explained(image);
+            }
         double seconds = clock.Elapsed.TotalSeconds;
 
-        string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
-        string description = Describe(options, layerName, height, width);
-        string picture = ExplanationPicture.Save(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames), description, images, shape, height, width, mistakes);
-        return new ExplanationReport(options.Model.Path, options.Method, description, layerName, height, width, choice.Describe(model.ClassNames),
-            images, mistakes, picture, Math.Min(images.Count, MaxDrawn), seconds);
+        ExplanationPicture.Save(options, modelName, start, shown, shape);
+        return new ExplanationReport(start, shown, seconds);
     }
 
-    /// <summary>Each image's probabilities, the class its map explains, and the map, in batches on the model's device.</summary>
-    private static (List<ExplainedImage> Images, int Height, int Width) Explain(SequentialNet net, IClassifier classifier, Device device,
+    /// <summary>One batch's images: their probabilities, the class each map explains, and the maps, on the model's device.</summary>
+    private static IEnumerable<ExplainedImage> Explain(SequentialNet net, IClassifier classifier, Device device,
         ExplainOptions options, int? layer, ClassChoice choice, IReadOnlyList<ExplanationInput> inputs, ImageShape shape)
     {
-        byte[] bytes = inputs.SelectMany(i => i.Pixels).ToArray();
+        byte[] bytes = new byte[inputs.Count * shape.Values];
+        for (int i = 0; i < inputs.Count; i++) inputs[i].Pixels.Span.CopyTo(bytes.AsSpan(i * shape.Values));
         using var pixels = tensor(bytes, [inputs.Count, shape.Height, shape.Width, shape.Channels], ScalarType.Byte).to(device);
         float[] probabilities = Evaluation.Probabilities(classifier, bytes, inputs.Count, BatchSize);
         var classNames = classifier.ClassNames;
         int classCount = classNames.Count;
         int[] predicted = inputs.Select((_, i) => Evaluation.TopClass(probabilities.AsSpan(i * classCount, classCount))).ToArray();
         int[] explained = inputs.Select((input, i) => choice.For(predicted[i], input.Label)).ToArray();
-        var (maps, height, width) = Maps(net, options, layer, pixels, explained);
+        var maps = Maps(net, options, layer, pixels, explained);
 
-        var images = inputs.Select((input, i) =>
+        return inputs.Select((input, i) =>
         {
             ClassProbability Class(int c) => new(c, classNames[c], probabilities[i * classCount + c]);
             var (scaled, maximum) = AttributionMap.ScaleToUnitMaximum(maps[i]);
             return new ExplainedImage(input.Name, Class(explained[i]), Class(predicted[i]),
                 input.Label is int label ? Class(label) : null, input.Inverted, input.Pixels, scaled, maximum);
         }).ToList();
-        return (images, height, width);
     }
 
     private static void Check(ExplainOptions options)
@@ -127,30 +138,23 @@ public static class Explainer
     };
 
     /// <summary>
-    /// The raw maps, one per image, row-major, and their height and width, for <paramref name="pixels"/> (bytes, (N, H, W, C)):
-    /// saliency takes each pixel's largest absolute gradient over its channels, as Simonyan et al. do for colour images.
+    /// The raw maps of one batch, one per image, row-major, for <paramref name="pixels"/> (bytes, (N, H, W, C)): saliency takes each
+    /// pixel's largest absolute gradient over its channels, as Simonyan et al. do for colour images.
     /// </summary>
-    private static (float[][] Maps, int Height, int Width) Maps(SequentialNet net, ExplainOptions options, int? layer, Tensor pixels, int[] classes)
+    private static float[][] Maps(SequentialNet net, ExplainOptions options, int? layer, Tensor pixels, int[] classes)
     {
-        var maps = new float[classes.Length][];
-        int height = (int)pixels.shape[1], width = (int)pixels.shape[2], channels = (int)pixels.shape[3];
-        for (int start = 0; start < classes.Length; start += BatchSize)
+        using var scope = NewDisposeScope();
+        int count = classes.Length, height = (int)pixels.shape[1], width = (int)pixels.shape[2], channels = (int)pixels.shape[3];
+        var targets = tensor(classes, ScalarType.Int64).to(pixels.device);
+        var result = options.Method switch
         {
-            using var scope = NewDisposeScope();
-            int count = Math.Min(BatchSize, classes.Length - start);
-            var batch = pixels.narrow(0, start, count);
-            var targets = tensor(classes.AsSpan(start, count).ToArray(), ScalarType.Int64).to(pixels.device);
-            var result = options.Method switch
-            {
-                ExplainMethod.GradCam => GradCam.Compute(net, layer!.Value, net.InputFromPixels(batch.reshape(net.PixelShape(count))), targets),
-                ExplainMethod.Saliency => Saliency.Compute(net, net.InputFromPixels(batch.reshape(net.PixelShape(count))), targets)
-                    .view(count, height, width, channels).amax([3]),
-                _ => OcclusionSensitivity.Compute(net, batch, targets, options.Patch, options.Stride),
-            };
-            (height, width) = ((int)result.shape[1], (int)result.shape[2]);
-            float[] values = result.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-            for (int i = 0; i < count; i++) maps[start + i] = values.AsSpan(i * height * width, height * width).ToArray();
-        }
-        return (maps, height, width);
+            ExplainMethod.GradCam => GradCam.Compute(net, layer!.Value, net.InputFromPixels(pixels.reshape(net.PixelShape(count))), targets),
+            ExplainMethod.Saliency => Saliency.Compute(net, net.InputFromPixels(pixels.reshape(net.PixelShape(count))), targets)
+                .view(count, height, width, channels).amax([3]),
+            _ => OcclusionSensitivity.Compute(net, pixels, targets, options.Patch, options.Stride),
+        };
+        int size = (int)(result.shape[1] * result.shape[2]);
+        float[] values = result.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        return Enumerable.Range(0, count).Select(i => values.AsSpan(i * size, size).ToArray()).ToArray();
     }
 }

@@ -8,17 +8,18 @@ namespace FashionCnn.Explanation;
 /// <summary>The picture of an explanation: its file name, its title and captions, drawn by <see cref="ExplanationGrid"/>.</summary>
 public static class ExplanationPicture
 {
-    /// <summary>Draws the first <see cref="Explainer.MaxDrawn"/> images and returns the path written.</summary>
-    public static string Save(CommandFiles paths, string outDir, ExplainOptions options, string modelName, string? layerName, string choice,
-        string description, IReadOnlyList<ExplainedImage> images, ImageShape shape, int height, int width, int? mistakes)
+    /// <summary>Where the picture goes, checked against every input and output before any map is made.</summary>
+    public static string PathFor(CommandFiles paths, string outDir, ExplainOptions options, string modelName, string? layerName, string choice) =>
+        paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, FileName(options, modelName, layerName, choice)));
+
+    /// <param name="images">The images drawn: the first <see cref="Explainer.MaxDrawn"/> of <see cref="ExplanationStart.Count"/>.</param>
+    public static void Save(ExplainOptions options, string modelName, ExplanationStart start, IReadOnlyList<ExplainedImage> images, ImageShape shape)
     {
-        string path = paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, FileName(options, modelName, layerName, choice)));
-        var shown = images.Take(Explainer.MaxDrawn).Select(image => new ExplanationCell(
-            image.Pixels, shape,
-            AttributionMap.Upsample(image.Map, height, width, shape.Height, shape.Width),
+        var shown = images.Select(image => new ExplanationCell(
+            image.Pixels.ToArray(), shape,
+            AttributionMap.Upsample(image.Map, start.MapHeight, start.MapWidth, shape.Height, shape.Width),
             Caption(image))).ToList();
-        ExplanationGrid.Save(path, Title(options, modelName, choice, description, images, mistakes), options.Method.Title(), shown);
-        return path;
+        ExplanationGrid.Save(start.Picture, Title(options, modelName, start, images), options.Method.Title(), shown);
     }
 
     /// <summary>
@@ -57,19 +58,19 @@ public static class ExplanationPicture
     private static string Fingerprint(IEnumerable<string> inputs) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', inputs))))[..8];
 
-    private static string Title(ExplainOptions options, string modelName, string choice, string description, IReadOnlyList<ExplainedImage> images, int? mistakes)
+    private static string Title(ExplainOptions options, string modelName, ExplanationStart start, IReadOnlyList<ExplainedImage> images)
     {
-        string what = $"{description}, {choice} class — {modelName}";
-        if (mistakes is int total)
-            what += images.Count == 0 ? $": no mistakes on {options.Split.Name()}" : $": the {images.Count} most confident of {total:N0} mistakes on {options.Split.Name()}";
-        if (images.Count == 1)
+        string what = $"{start.Description}, {start.ClassChoice} class — {modelName}";
+        if (start.Mistakes is int total)
+            what += start.Count == 0 ? $": no mistakes on {options.Split.Name()}" : $": the {start.Count} most confident of {total:N0} mistakes on {options.Split.Name()}";
+        if (start.Count == 1)
         {
             var image = images[0];
             string label = image.Label is { } l ? $" (true: {l.Name})" : "";
             string explained = image.Explained.Class == image.Predicted.Class ? "" : $"; map for {image.Explained.Name} {Percent.Any(image.Explained.Probability)}";
             return $"{Path.GetFileName(image.Input)}: {image.Predicted.Name} {Percent.Any(image.Predicted.Probability)}{label}{explained} — {what}";
         }
-        string shown = images.Count > Explainer.MaxDrawn ? $" (the first {Explainer.MaxDrawn} of {images.Count:N0})" : "";
+        string shown = start.Count > images.Count ? $" (the first {images.Count} of {start.Count:N0})" : "";
         return $"{what}{shown}";
     }
 

@@ -9,13 +9,34 @@ namespace FashionCnn.Explanation;
 /// </summary>
 public sealed record ExplainedImage(
     string Input, ClassProbability Explained, ClassProbability Predicted, ClassProbability? Label, bool Inverted,
-    byte[] Pixels, float[] Map, double Maximum);
+    ReadOnlyMemory<byte> Pixels, float[] Map, double Maximum);
 
 /// <summary>
-/// What an explanation did: the method in words with its layer or patch ("Grad-CAM of conv2d_1 (14×14)"), Grad-CAM's
-/// layer, the maps' resolution, whose class they explain, every image, how many mistakes the split has (for
-/// --misclassified), the picture written and how many images it shows, and how long the maps took.
+/// What an explanation is about, known before its first map: the model, the method in words with its layer or patch
+/// ("Grad-CAM of conv2d_1 (14×14)"), Grad-CAM's layer, the maps' resolution, whose class they explain, how many images,
+/// how many mistakes the split has (for --misclassified), and the picture it will draw of the first <see cref="Explainer.MaxDrawn"/>.
 /// </summary>
-public sealed record ExplanationReport(
-    string Model, ExplainMethod Method, string Description, string? Layer, int MapHeight, int MapWidth, string ClassChoice,
-    IReadOnlyList<ExplainedImage> Images, int? Mistakes, string Picture, int Drawn, double Seconds);
+public sealed record ExplanationStart(
+    string Model, ExplainMethod Method, string Description, string? Layer, int MapHeight, int MapWidth, string ClassChoice, int Count, int? Mistakes,
+    string Picture)
+{
+    /// <summary>How many images the picture shows.</summary>
+    public int Drawn => Math.Min(Count, Explainer.MaxDrawn);
+}
+
+/// <summary>
+/// What explain tells as it goes, so that memory stays flat in the number of images: what it explains, then each image
+/// as soon as its batch's maps are done, in order. Only the first <see cref="Explainer.MaxDrawn"/> are kept, for the picture.
+/// </summary>
+public interface IExplanationListener
+{
+    void Started(ExplanationStart start);
+
+    void Explained(ExplainedImage image);
+}
+
+/// <summary>
+/// What an explanation did: what it was about (with the picture written), the images the picture shows (the first
+/// <see cref="Explainer.MaxDrawn"/>; every image went to the <see cref="IExplanationListener"/>), and how long the maps took.
+/// </summary>
+public sealed record ExplanationReport(ExplanationStart Start, IReadOnlyList<ExplainedImage> Shown, double Seconds);

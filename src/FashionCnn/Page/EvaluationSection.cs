@@ -104,9 +104,9 @@ public static class EvaluationSection
             Model = new ModelSource(model, options.Architecture), Indices = report.Misclassified.Take(Explained).ToList(), Split = report.Split,
             Method = ExplainMethod.GradCam, OutDir = scratch, Data = options.Data, Compute = options.Compute,
         });
-        var first = explanation.Images[0];
-        page.Picture(explanation.Picture,
-            $"{explanation.Description} for the {explanation.Images.Count} most confident mistakes on {split}: for each, the image, the map of where the "
+        var first = explanation.Shown[0];
+        page.Picture(explanation.Start.Picture,
+            $"{explanation.Start.Description} for the {explanation.Start.Count} most confident mistakes on {split}: for each, the image, the map of where the "
             + $"predicted class's evidence lies, and the map over the image. The first, {first.Input}, is a {first.Label?.Name} predicted as "
             + $"{first.Predicted.Name} with probability {Percent.Uncertain(first.Predicted.Probability)}.",
             $"Where the network looked when it was most surely wrong on {split} (fashioncnn explain --method gradcam).");

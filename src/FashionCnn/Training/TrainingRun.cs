@@ -131,6 +131,8 @@ public sealed class TrainingRun : IDisposable
         _lock = ModelDirectoryLock.Acquire(modelDir);
         AtomicFile.RemoveAbandoned(modelDir);
 
+        // Before the network is built: a kernel's patch matrix, not its weights, is what a huge convolution cannot hold.
+        BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         _net = new SequentialNet(model.Spec);
         try
         {
@@ -159,7 +161,6 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The book's training and validation sets on the device; the run checks its model fits them first.</summary>
     private void LoadData()
     {
-        BatchMemory.Require(_model.Spec, _options.BatchSize, "--batch-size");
         var (train, validation, data) = TrainingData.Upload(_host!, _device.Device, _options.Limit);
         (_train, _validation, _data, _host) = (train, validation, data, null);
         TrainingData.ReleaseHostCopies();

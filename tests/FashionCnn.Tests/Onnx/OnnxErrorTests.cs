@@ -26,6 +26,7 @@ public class OnnxErrorTests
         public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
         public override long Flops(TensorShape input, TensorShape output) => 0;
+        public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
         public override System.Text.Json.Nodes.JsonObject KerasConfig() => new() { ["name"] = Name };
 

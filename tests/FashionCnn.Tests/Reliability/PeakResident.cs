@@ -17,9 +17,16 @@ internal static class PeakResident
     /// <summary>The peak resident size since the last reset, in bytes.</summary>
     public static long Bytes() => Field("VmHWM:");
 
-    private static long Field(string name)
+    /// <summary>Another process's peak resident size in bytes; null once it has exited (a zombie has no memory to report).</summary>
+    public static long? Of(int processId)
     {
-        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(name, StringComparison.Ordinal));
+        try { return Field("VmHWM:", $"/proc/{processId}/status"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { return null; }
+    }
+
+    private static long Field(string name, string status = "/proc/self/status")
+    {
+        string line = File.ReadLines(status).First(l => l.StartsWith(name, StringComparison.Ordinal));
         return long.Parse(line[name.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }

@@ -40,25 +40,40 @@ public class StepCostTests
     }
 
     [Fact]
-    public void Training_memory_is_sixteen_bytes_per_value_kept_for_the_backward_pass()
+    public void Training_memory_is_sixteen_bytes_per_value_kept_for_the_backward_pass_and_the_largest_patch_matrix()
     {
         // Per image: the input 784 + the outputs 25,088 + 6,272 + 12,544 + 3,136 + 3,136 + 100 + 100 + 10 = 51,170 values,
-        // 4 copies of 4-byte floats each; at batch 2,000 that is 1,637,440,000 bytes (the 1,561 MB BatchMemory's comment quotes).
-        Assert.Equal(1_637_440_000L, BatchMemory.TrainingBytes(ModelSpec.Book, 2_000));
+        // 4 copies of 4-byte floats each, and conv2d_1's patch matrix, 3·3·32 × 14·14 = 56,448 floats (conv2d's is
+        // 3·3·1 × 28·28 = 7,056); at batch 2,000 that is (818,720 + 225,792) · 2,000 = 2,089,024,000 bytes (the 1,992 MB
+        // BatchMemory's comment quotes).
+        Assert.Equal(2_089_024_000L, BatchMemory.TrainingBytes(ModelSpec.Book, 2_000));
+    }
+
+    [Fact]
+    public void A_huge_kernel_is_refused_by_its_patch_matrix_before_anything_is_built()
+    {
+        // Conv2D(32, 1024, same) on 28×28: each image's patch matrix is 1,024² × 1 × 28·28 = 822,083,584 floats, 3.3 GB;
+        // a batch of 32 is 105 GB, which libtorch once tried to allocate. Its weights are only 1,024² × 32 floats.
+        var spec = new ModelSpec(new TensorShape(28, 28, 1), [new Conv2D("conv2d", 32, 1024, Activation.Relu), new Flatten("flatten"), new Dense("dense", 10, Activation.Softmax)]);
+
+        Assert.True(BatchMemory.TrainingBytes(spec, 32) >= 4L * 822_083_584 * 32);
+        var error = Assert.Throws<FashionCnnException>(() => BatchMemory.Require(spec, 32, "--batch-size"));
+        Assert.StartsWith("--batch-size 32: a batch of this model needs about", error.Message);
     }
 
     [Fact]
     public void Inference_memory_is_the_largest_layers_input_and_output_at_once()
     {
-        // The first pooling: 25,088 in + 6,272 out = 31,360 values, the largest pair; × 16 bytes × 12,000 images.
-        Assert.Equal(6_021_120_000L, BatchMemory.InferenceBytes(ModelSpec.Book, 12_000));
+        // The first pooling: 25,088 in + 6,272 out = 31,360 values, the largest pair, × 16 bytes, and conv2d_1's
+        // 56,448-float patch matrix × 4 bytes: 727,552 bytes an image × 12,000 images.
+        Assert.Equal(8_730_624_000L, BatchMemory.InferenceBytes(ModelSpec.Book, 12_000));
     }
 
     [Fact]
     public void A_batch_over_half_the_memory_is_refused_naming_the_option()
     {
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        int tooMany = (int)Math.Min(int.MaxValue, available / 2 / (16 * 51_170) + 1);
+        int tooMany = (int)Math.Min(int.MaxValue, available / 2 / (16 * 51_170 + 4 * 56_448) + 1);
 
         var error = Assert.Throws<FashionCnnException>(() => BatchMemory.Require(ModelSpec.Book, tooMany, "--batch-size"));
         Assert.StartsWith($"--batch-size {tooMany:N0}: a batch of this model needs about", error.Message);

@@ -37,6 +37,7 @@ public sealed record BatchNormalization(string Name, double Epsilon = 0.001, dou
     }
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() =>
         Config(("axis", -1), ("momentum", Momentum), ("epsilon", Epsilon), ("center", true), ("scale", true));

@@ -29,6 +29,7 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
             (long)KernelSize * KernelSize * input[2], (long)KernelSize * KernelSize * Filters, Filters);
 
     public override long Flops(TensorShape input, TensorShape output) => 2L * KernelSize * KernelSize * input[2] * output.ElementCount;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => (long)KernelSize * KernelSize * input[2] * output[0] * output[1];
 
     public override JsonObject KerasConfig() => Config(
         ("filters", Filters), ("kernel_size", Pair(KernelSize)), ("strides", Pair(Strides)),

@@ -24,6 +24,7 @@ public sealed record Dense(string Name, int Units, Activation Activation) : Laye
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => KernelAndBias([input[0], Units], [1, 0], input[0], Units, Units);
 
     public override long Flops(TensorShape input, TensorShape output) => 2L * input[0] * Units;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config(("units", Units), ("activation", Activations.KerasName(Activation)));
 

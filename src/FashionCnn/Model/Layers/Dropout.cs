@@ -16,6 +16,7 @@ public sealed record Dropout(string Name, double Rate) : Layer(Name)
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config(("rate", Rate));
 

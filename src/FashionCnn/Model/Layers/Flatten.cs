@@ -19,6 +19,7 @@ public sealed record Flatten(string Name) : Layer(Name)
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config();
 

@@ -35,6 +35,13 @@ public abstract record Layer(string Name)
     /// </summary>
     public abstract long Flops(TensorShape input, TensorShape output);
 
+    /// <summary>
+    /// Values of one image the layer's kernel builds beside its input and output: a convolution's patch matrix (every
+    /// kernel-sized window of the input as a column, as im2col lays it out: k·k·C_in × H_out·W_out), an augmentation's
+    /// sampling grid and gathered corners; 0 for layers that work in place of their input and output.
+    /// </summary>
+    public abstract long WorkspaceElements(TensorShape input, TensorShape output);
+
     /// <summary>The layer's <c>config</c> as Keras 3's <c>get_config</c> writes it (the part this tool reads back).</summary>
     public abstract JsonObject KerasConfig();
 

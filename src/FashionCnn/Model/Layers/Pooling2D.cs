@@ -22,6 +22,7 @@ public abstract record Pooling2D(string Name, int PoolSize, int? Strides, bool S
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config(("pool_size", Pair(PoolSize)), ("strides", Pair(Stride)), ("padding", SamePadding ? "same" : "valid"));
 

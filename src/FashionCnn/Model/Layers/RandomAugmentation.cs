@@ -34,6 +34,11 @@ public abstract record RandomAugmentation(string Name, int? Seed) : Layer(Name)
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    /// <summary>
+    /// The sampling grid (two coordinates a pixel) and the four corners gathered for bilinear interpolation, which the
+    /// geometric augmentations build; counted for every augmentation, an upper bound for flips and contrast.
+    /// </summary>
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 2L * input[0] * input[1] + 4 * input.ElementCount;
 
     public override WeightPicture WeightPicture => WeightPicture.None;
 

@@ -16,6 +16,7 @@ public sealed record Rescaling(string Name, double Scale, double Offset = 0) : L
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config(("scale", Scale), ("offset", Offset));
 

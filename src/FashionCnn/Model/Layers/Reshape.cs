@@ -30,6 +30,7 @@ public sealed record Reshape(string Name, int[] TargetShape) : Layer(Name)
     public override IReadOnlyList<LayerVariable> Variables(TensorShape input) => [];
 
     public override long Flops(TensorShape input, TensorShape output) => 0;
+    public override long WorkspaceElements(TensorShape input, TensorShape output) => 0;
 
     public override JsonObject KerasConfig() => Config(("target_shape", new JsonArray(TargetShape.Select(d => (JsonNode?)d).ToArray())));
 
