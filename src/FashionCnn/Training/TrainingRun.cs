@@ -84,6 +84,9 @@ public sealed class TrainingRun : IDisposable
         var data = BookSplits.Load(options.Data);
         var device = ComputeDevice.Prepare(options.Compute);
         var model = TrainingModel.Build(options, DataSummary.Of(data));
+        // Before the folder is locked and the network built: a kernel's patch matrix, not its weights, is what a huge
+        // convolution cannot hold.
+        BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         using var run = new TrainingRun(options, modelDir, paths, device, model, data);
         data = null;
         run.ReadResumePoint();
@@ -131,8 +134,6 @@ public sealed class TrainingRun : IDisposable
         _lock = ModelDirectoryLock.Acquire(modelDir);
         AtomicFile.RemoveAbandoned(modelDir);
 
-        // Before the network is built: a kernel's patch matrix, not its weights, is what a huge convolution cannot hold.
-        BatchMemory.Require(model.Spec, options.BatchSize, "--batch-size");
         _net = new SequentialNet(model.Spec);
         try
         {
