@@ -44,6 +44,9 @@ public static class BatchMemory
     /// <summary>The same for a batch of evaluation or prediction.</summary>
     public static void RequireInference(ModelSpec spec, int batchSize, string option) => Check(InferenceBytes(spec, batchSize), batchSize, option);
 
+    /// <summary>The bytes a batch may use: half of what the GC reports as available (see <see cref="Check"/>).</summary>
+    public static long Budget => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
     /// <summary>
     /// Half, because the estimate is rough and the data set, the weights and the runtime need their share; the total is
     /// what the GC reports as available, which honours a container's memory limit.
@@ -51,7 +54,7 @@ public static class BatchMemory
     private static void Check(long needed, int batchSize, string option)
     {
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > available / 2)
+        if (needed > Budget)
             throw new FashionCnnException(
                 $"{option} {batchSize:N0}: a batch of this model needs about {ByteSize.Megabytes(needed):N0} MB, more than half of the {ByteSize.Megabytes(available):N0} MB this machine has; use a smaller batch.");
     }

@@ -47,6 +47,17 @@ public static class Classifier
         if (compute.Device == DeviceChoice.Cuda)
             throw new FashionCnnException($"--device cuda: {name} is an ONNX model, which this tool runs with ONNX Runtime's CPU build; use --device cpu or auto.");
         InputFiles.Require(path, "--model");
-        return OnnxRuntimeClassifier.Open(path, compute.Threads);
+        var onnx = OnnxRuntimeClassifier.Open(path, compute.Threads);
+        try
+        {
+            // This tool's export records its model: the same estimate as the checkpoint's, before anything runs.
+            if (onnx.Architecture is { } spec) BatchMemory.RequireInference(spec, options.BatchSize, "--batch-size");
+            return onnx;
+        }
+        catch
+        {
+            onnx.Dispose();
+            throw;
+        }
     }
 }

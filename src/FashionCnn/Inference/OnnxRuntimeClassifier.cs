@@ -27,6 +27,29 @@ public sealed class OnnxRuntimeClassifier : IClassifier
 
     private readonly int _classes;
 
+    /// <summary>The Keras model the file says its graph computes (this tool's export records it); null for another tool's file.</summary>
+    public Model.ModelSpec? Architecture { get; }
+
+    /// <summary>
+    /// What every session may allocate: <see cref="Compute.BatchMemory.Budget"/>, at most 4 GB (ONNX Runtime's .NET
+    /// API takes the arena's cap as a 32-bit number; evaluation is as fast at a batch of 128 as at any larger one).
+    /// </summary>
+    public static long ArenaBytes => Math.Min(Compute.BatchMemory.Budget, uint.MaxValue);
+
+    /// <summary>
+    /// Every session allocates from one CPU arena capped at <see cref="ArenaBytes"/>, growing by what it is asked for, so
+    /// a file whose batch needs more (another tool's file has no architecture to estimate from) is refused by ONNX
+    /// Runtime when it asks, instead of growing until the system kills the process.
+    /// </summary>
+    private static readonly Lazy<bool> CappedArena = new(() =>
+    {
+        const int sameAsRequested = 1, runtimeDefault = -1;
+        using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+        using var arena = new OrtArenaCfg((uint)ArenaBytes, sameAsRequested, runtimeDefault, runtimeDefault);
+        OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+        return true;
+    });
+
     /// <summary>Opens the .onnx file at <paramref name="path"/> with <paramref name="threads"/> threads for each run.</summary>
     public static OnnxRuntimeClassifier Open(string path, int threads) => new(OnnxModelFile.Read(path), threads);
 
@@ -43,6 +66,7 @@ public sealed class OnnxRuntimeClassifier : IClassifier
             (_output, _classes) = RequireClassOutput(_session);
             _scale = Scale(model);
             ClassNames = Names(model);
+            Architecture = model.Metadata(OnnxFormat.ModelConfigKey) is { } config ? Model.KerasModelConfig.Parse(config, $"{_name}: metadata {OnnxFormat.ModelConfigKey}") : null;
             Format = $"ONNX opset {model.Opset}{Producer(model)}, run by ONNX Runtime {OrtEnv.Instance().GetVersionString()}";
         }
         catch
@@ -54,6 +78,7 @@ public sealed class OnnxRuntimeClassifier : IClassifier
 
     private static InferenceSession CreateSession(OnnxModel model, int threads)
     {
+        _ = CappedArena.Value;
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
@@ -63,6 +88,7 @@ public sealed class OnnxRuntimeClassifier : IClassifier
             // The library never writes to the console: problems come back as exceptions, not as ONNX Runtime's log lines.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
+        options.AddSessionConfigEntry("session.use_env_allocators", "1");
         try { return new InferenceSession(model.Bytes, options); }
         catch (OnnxRuntimeException e)
         {
@@ -130,6 +156,11 @@ public sealed class OnnxRuntimeClassifier : IClassifier
         using var value = OrtValue.CreateTensorValueFromMemory(input, [count, .. _imageShape]);
         IDisposableReadOnlyCollection<OrtValue> outputs;
         try { outputs = _session.Run(_runOptions, [_input], [value], [_output]); }
+        catch (OnnxRuntimeException e) when (e.Message.Contains("Available memory of", StringComparison.Ordinal) || e.Message.Contains("Failed to allocate", StringComparison.Ordinal))
+        {
+            throw new FashionCnnException(
+                $"--batch-size {count:N0}: {_name} needs more than the {Files.ByteSize.Megabytes(ArenaBytes):N0} MB ONNX Runtime may use (half of this machine's memory, at most 4 GB); use a smaller batch.", e);
+        }
         catch (OnnxRuntimeException e) { throw new FashionCnnException($"{_name}: ONNX Runtime cannot run this model ({Reason(e)}).", e); }
         using (outputs)
         {

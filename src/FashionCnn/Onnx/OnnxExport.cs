@@ -65,6 +65,8 @@ public static class OnnxExport
             yield return (OnnxFormat.SourceSha256Key, source.Sha256);
         }
         yield return (OnnxFormat.VersionKey, Checkpoint.ToolVersion);
+        // The Keras model the graph computes: what a batch of it needs is then counted as for the checkpoint, before a run.
+        yield return (OnnxFormat.ModelConfigKey, KerasModelConfig.ToJson(spec));
         if (spec.Augmentations.Any())
             yield return (OnnxFormat.AugmentationKey, AugmentationNote(spec));
     }

@@ -24,7 +24,8 @@ public static class OnnxFormat
 
     /// <summary>metadata_props keys.</summary>
     public const string ClassNamesKey = "class_names", InputScalingKey = "input_scaling", SourceFileKey = "source_file",
-        SourceSha256Key = "source_sha256", VersionKey = "fashioncnn_version", AugmentationKey = "augmentation_left_out";
+        SourceSha256Key = "source_sha256", VersionKey = "fashioncnn_version", AugmentationKey = "augmentation_left_out",
+        ModelConfigKey = "model_config";
 
     /// <summary>Values of <see cref="InputScalingKey"/>: pixel / 255, or the raw 0–255 values of a model that starts with Rescaling.</summary>
     public const string ScaledPixels = "0-1", RawPixels = "0-255";
