@@ -66,8 +66,8 @@ public static class InsideSection
         return what switch
         {
             "sample" => $"train_input[0], the {image} image whose feature maps follow: a picture of the class {sampleClass}.",
-            "kernels" => $"The {units} kernels of {name} after training, input channel 0, as small coloured squares on one colour scale from -0.5 to 0.5.",
-            "kernels, untrained" => $"The {units} kernels of {name} freshly initialised, input channel 0, on the same colour scale: noise without the trained kernels' structure.",
+            "kernels" => $"The {units} kernels of {name} after training, {Channels(result)}, as small coloured squares on one colour scale from -0.5 to 0.5.",
+            "kernels, untrained" => $"The {units} kernels of {name} freshly initialised, {Channels(result)}, on the same colour scale: noise without the trained kernels' structure.",
             "weights histogram" => $"Histogram of {name}'s trained weights: mean {Num(result.Trained!.Mean)}, standard deviation {Num(result.Trained.Std)}.",
             "weights histogram, untrained" => $"Histogram of {name}'s untrained weights, flat as Glorot uniform draws them: mean {Num(result.Untrained!.Mean)}, standard deviation {Num(result.Untrained.Std)}.",
             "feature maps" => $"The feature maps {name} makes of train_input[0], one small picture per channel, bright where the channel responds.",
@@ -76,6 +76,9 @@ public static class InsideSection
             _ => throw new InvalidOperationException($"visualize drew a picture the report does not describe: {what}"),
         };
     }
+
+    /// <summary>The input channels the kernel pictures show: the kernel's (k, k, in, out) shape has them second to last.</summary>
+    private static string Channels(VisualizationResult result) => LayerVisualization.KernelChannels(result.Trained?.WeightShape[^2] ?? 1);
 
     private static string Caption(string what, Layer layer) => what switch
     {

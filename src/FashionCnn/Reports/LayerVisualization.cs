@@ -152,10 +152,11 @@ public static class LayerVisualization
         if (layer.WeightPicture == WeightPicture.Kernels)
         {
             var scale = new ScottPlot.Range(options.VMin, options.VMax);
+            string channels = KernelChannels((int)weight.Shape[1]);
             SaveKernels(weight, scale, output("kernels", $"{FileNamePart.From(layer.Name)}-kernels.png"),
-                $"{layer.Name} kernels, trained ({modelName}), input channel 0, scale {options.VMin} to {options.VMax}");
+                $"{layer.Name} kernels, trained ({modelName}), {channels}, scale {options.VMin} to {options.VMax}");
             SaveKernels(freshWeight, scale, output("kernels, untrained", $"{FileNamePart.From(layer.Name)}-kernels-untrained.png"),
-                $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), input channel 0, scale {options.VMin} to {options.VMax}");
+                $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), {channels}, scale {options.VMin} to {options.VMax}");
         }
         else
         {
@@ -206,12 +207,35 @@ public static class LayerVisualization
     }
 
     /// <summary>Each filter's kernel for input channel 0, as the book's <c>conv_weights[:, :, 0, i]</c>.</summary>
+    /// <summary>
+    /// The input channels whose kernels are drawn: every channel of a grey or colour image (a block of rows each, as the
+    /// book's figure draws its one), channel 0 of a deeper layer's dozens.
+    /// </summary>
+    public const int MaxKernelChannels = 3;
+
+    /// <summary>The drawn channels in the title's words.</summary>
+    public static string KernelChannels(int inputs) => inputs switch
+    {
+        1 => "input channel 0",
+        3 => "input channels red, green, blue (a block of rows each)",
+        <= MaxKernelChannels => $"input channels 0–{inputs - 1} (a block of rows each)",
+        _ => $"input channel 0 of {inputs}",
+    };
+
     private static void SaveKernels(NamedTensor weight, ScottPlot.Range range, string path, string title)
     {
         int filters = (int)weight.Shape[0], inputs = (int)weight.Shape[1], k = (int)weight.Shape[2];
-        var kernels = Enumerable.Range(0, filters).Select(f =>
-            new GridImage(weight.Values.AsSpan(f * inputs * k * k, k * k).ToArray(), k, k)).ToList();
-        ImageGrid.Save(path, title, kernels, columns: Math.Min(KernelColumns, filters), new ScottPlot.Colormaps.Viridis(), range, cellPixels: 70);
+        int channels = inputs <= MaxKernelChannels ? inputs : 1, columns = Math.Min(KernelColumns, filters);
+        int rowsPerChannel = (filters + columns - 1) / columns;
+        string[] names = inputs == 3 ? ["red", "green", "blue"] : Enumerable.Range(0, inputs).Select(c => $"channel {c}").ToArray();
+        var kernels = new List<GridImage>();
+        for (int c = 0; c < channels; c++)
+            for (int cell = 0; cell < rowsPerChannel * columns; cell++)
+                // Each channel starts a row of its own; the cells a block's last row leaves empty are drawn as nothing (NaN).
+                kernels.Add(cell < filters
+                    ? new GridImage(weight.Values.AsSpan((cell * inputs + c) * k * k, k * k).ToArray(), k, k, channels > 1 && cell == 0 ? names[c] : "")
+                    : new GridImage(Enumerable.Repeat(float.NaN, k * k).ToArray(), k, k));
+        ImageGrid.Save(path, title, kernels, columns, new ScottPlot.Colormaps.Viridis(), range, cellPixels: 70);
     }
 
     /// <summary>The layer's output for one image (after its activation), one picture per channel.</summary>

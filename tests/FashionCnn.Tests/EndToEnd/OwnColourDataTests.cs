@@ -95,6 +95,10 @@ public class OwnColourDataTests
         var drawn = Run("visualize", "--model", checkpoint, "--data", data, "--split", "test", "--sample", $"{3 * TestPerClass}", "--out", temp.File("drawn"));
         Assert.True(drawn.ExitCode == 0, drawn.Stderr);
         Assert.True(ColouredPixels(Path.Combine(temp.File("drawn"), $"sample-test-{3 * TestPerClass}.png")) > 1000);
+        // The first convolution's kernels for each of the three input channels: 32 filters in rows of 16, two rows a channel.
+        var kernels = Run("visualize", "--model", checkpoint, "--data", data, "--layer", "0", "--out", temp.File("kernels"));
+        Assert.True(kernels.ExitCode == 0, kernels.Stderr);
+        Assert.Equal(6, KernelRows(Path.Combine(temp.File("kernels"), "conv2d-kernels.png")));
 
         var export = Run("export", "--model", checkpoint, "--format", "onnx", "--output", temp.File("tinted.onnx"));
         Assert.True(export.ExitCode == 0, export.Stderr);
@@ -106,6 +110,32 @@ public class OwnColourDataTests
             "--model-dir", temp.File("other"), "--device", "cpu");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("takes (None, 28, 28, 1) input; the data's images are 32×32 rgb (None, 32, 32, 3)", refused.Stderr);
+    }
+
+    /// <summary>
+    /// Rows of kernels down the picture: the most runs of at least 20 non-white pixels in any one column (a kernel is
+    /// drawn about 60 pixels tall; a caption's letters are shorter, the colour bar one run).
+    /// </summary>
+    private static int KernelRows(string png)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        int most = 0;
+        for (int x = 0; x < bitmap.Width; x++)
+        {
+            int runs = 0, length = 0;
+            for (int y = 0; y <= bitmap.Height; y++)
+            {
+                bool ink = y < bitmap.Height && bitmap.GetPixel(x, y) is var p && (p.Red < 240 || p.Green < 240 || p.Blue < 240);
+                if (ink) length++;
+                else
+                {
+                    if (length >= 20) runs++;
+                    length = 0;
+                }
+            }
+            most = Math.Max(most, runs);
+        }
+        return most;
     }
 
     /// <summary>Pixels of a PNG whose red, green and blue differ by more than 40: none in a grey picture.</summary>
