@@ -56,7 +56,9 @@ public static class Explainer
             throw new FashionCnnException("--class true needs data set images (--index or --misclassified); a picture has no true class.");
 
         string? layerName = layer is int l ? net.Spec.Layers[l].Name : null;
-        var (height, width) = layer is int convolution ? (net.Spec.Shapes()[convolution].Output[0], net.Spec.Shapes()[convolution].Output[1]) : (shape.Height, shape.Width);
+        // Grad-CAM's maps have the layer's resolution; saliency's and occlusion's the image's.
+        var mapShape = layer is int convolution ? net.Spec.Shapes()[convolution].Output : new TensorShape(shape.Height, shape.Width);
+        var (height, width) = (mapShape[0], mapShape[1]);
         string picture = ExplanationPicture.PathFor(paths, outDir, options, modelName, layerName, choice.Describe(model.ClassNames));
         var start = new ExplanationStart(options.Model.Path, options.Method, Describe(options, layerName, height, width), layerName, height, width,
             choice.Describe(model.ClassNames), inputs.Count, mistakes, picture);

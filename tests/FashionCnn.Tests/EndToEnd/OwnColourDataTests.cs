@@ -10,7 +10,7 @@ namespace FashionCnn.Tests.EndToEnd;
 /// (32×32×3 in, four classes out), learns it in a few epochs, predict names the folder's class, and the ONNX export
 /// scores the test part exactly as the checkpoint does.
 /// </summary>
-public class OwnColourDataTests
+public class OwnColourDataTests : IClassFixture<OwnColourDataTests.TrainedOnColour>
 {
     /// <summary>Fashion-MNIST labels of the four classes, and the folder names they get (in ordinal order, so labels 0–3).</summary>
     private static readonly (int Label, string Folder)[] Classes = [(8, "bag"), (3, "dress"), (7, "sneaker"), (1, "trouser")];
@@ -39,75 +39,125 @@ public class OwnColourDataTests
         return new LabeledImages(pixels, picked.Select(p => (byte)p.Label).ToArray(), shape);
     }
 
-    [Fact]
-    public void The_books_cnn_learns_a_folder_of_colour_pictures_predict_names_its_class_and_onnx_scores_the_same()
+    /// <summary>The folder of tinted pictures and the book's CNN trained on it for three epochs, made once for the class.</summary>
+    public sealed class TrainedOnColour : IDisposable
     {
-        using var temp = new TempFolder();
-        var fashion = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory });
-        string data = temp.File("tinted"), models = temp.File("models");
-        var folders = Classes.Select(c => c.Folder).ToList();
-        var test = Tinted(fashion.Test, TestPerClass, seed: 2);
-        DataSetWriter.WritePngFolder(Path.Combine(data, "train"), Tinted(fashion.Parts.Train, TrainPerClass, seed: 1), folders);
-        DataSetWriter.WritePngFolder(Path.Combine(data, "test"), test, folders);
-        var environment = new Dictionary<string, string?> { [DecodedSetCache.EnvironmentVariable] = temp.File("cache") };
-        CliRunner.Result Run(params string[] args) => CliRunner.Run(temp.Path, environment, args);
+        internal TempFolder Folder { get; } = new();
 
-        var train = Run("train", "--no-report", "--data", data, "--epochs", "3", "--model-dir", models, "--device", "cpu");
-        Assert.True(train.ExitCode == 0, train.Stderr);
-        string checkpoint = Path.Combine(models, "best-cnn-model.safetensors");
+        internal string Data => Folder.File("tinted");
 
-        var summary = Run("summary", "--model", checkpoint);
+        internal string Checkpoint => Path.Combine(Folder.File("models"), "best-cnn-model.safetensors");
+
+        /// <summary>A trouser of the test part, as a user's 32×32 tinted photo.</summary>
+        internal string Photo => Path.Combine(Data, "test", "trouser", $"{3 * TestPerClass:D5}.png");
+
+        internal CliRunner.Result Training { get; }
+
+        public TrainedOnColour()
+        {
+            var fashion = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory });
+            DataSetWriter.WritePngFolder(Path.Combine(Data, "train"), Tinted(fashion.Parts.Train, TrainPerClass, seed: 1), Folders);
+            DataSetWriter.WritePngFolder(Path.Combine(Data, "test"), Tinted(fashion.Test, TestPerClass, seed: 2), Folders);
+            Training = Run("train", "--no-report", "--data", Data, "--epochs", "3", "--model-dir", Folder.File("models"), "--device", "cpu");
+        }
+
+        internal CliRunner.Result Run(params string[] args) =>
+            CliRunner.Run(Folder.Path, new Dictionary<string, string?> { [DecodedSetCache.EnvironmentVariable] = Folder.File("cache") }, args);
+
+        internal JsonElement Json(params string[] args)
+        {
+            var result = Run(args);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            return JsonDocument.Parse(result.Stdout).RootElement;
+        }
+
+        public void Dispose() => Folder.Dispose();
+    }
+
+    private static readonly List<string> Folders = Classes.Select(c => c.Folder).ToList();
+
+    private readonly TrainedOnColour _run;
+
+    public OwnColourDataTests(TrainedOnColour run)
+    {
+        _run = run;
+        Assert.True(run.Training.ExitCode == 0, run.Training.Stderr);
+    }
+
+    [Fact]
+    public void The_books_cnn_follows_the_data_and_summary_names_its_input_and_classes()
+    {
+        var summary = _run.Run("summary", "--model", _run.Checkpoint);
+
         Assert.True(summary.ExitCode == 0, summary.Stderr);
         Assert.Contains("(None, 4096)", summary.Stdout);
         Assert.Contains("(None, 4)", summary.Stdout);
         Assert.Contains("Input: (None, 32, 32, 3), rgb images", summary.Stdout);
         Assert.Contains("Classes (4): bag, dress, sneaker, trouser", summary.Stdout);
+    }
 
-        var evaluated = JsonDocument.Parse(Run("evaluate", "--model", checkpoint, "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
+    [Fact]
+    public void It_learns_the_pictures_and_the_onnx_export_scores_the_test_part_the_same()
+    {
+        var evaluated = _run.Json("evaluate", "--model", _run.Checkpoint, "--data", _run.Data, "--split", "test", "--json", "--out", _run.Folder.File("evaluated"));
         Assert.Equal(4 * TestPerClass, evaluated.GetProperty("count").GetInt32());
         Assert.True(evaluated.GetProperty("accuracy").GetDouble() >= 0.9, evaluated.GetProperty("accuracy").ToString());
-        Assert.Equal(folders, evaluated.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(Folders, evaluated.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
 
-        // A trouser as a user's photo: 32×32 and tinted, the model names the folder's class.
-        string photo = Path.Combine(data, "test", "trouser", $"{3 * TestPerClass:D5}.png");
-        var predicted = JsonDocument.Parse(Run("predict", "--model", checkpoint, photo, "--json").Stdout).RootElement[0];
+        var export = _run.Run("export", "--model", _run.Checkpoint, "--format", "onnx", "--output", _run.Folder.File("tinted.onnx"));
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var onnx = _run.Json("evaluate", "--model", _run.Folder.File("tinted.onnx"), "--data", _run.Data, "--split", "test", "--json", "--out", _run.Folder.File("evaluated"));
+        Assert.Equal(evaluated.GetProperty("correct").GetInt32(), onnx.GetProperty("correct").GetInt32());
+    }
+
+    [Fact]
+    public void Predict_names_the_folders_class_of_a_photo()
+    {
+        var predicted = _run.Json("predict", "--model", _run.Checkpoint, _run.Photo, "--json")[0];
+
         Assert.Equal("trouser", predicted.GetProperty("predictions")[0].GetProperty("name").GetString());
+    }
 
-        // explain takes the model's own images: Grad-CAM at the last convolution's 16×16 (32×32 halved by the first
-        // pooling), saliency and occlusion at the image's 32×32, for a data set image and for the photo.
-        string explained = temp.File("explained");
-        var gradCam = Run("explain", "--model", checkpoint, "--data", data, "--split", "test", "--index", $"{3 * TestPerClass}", "--json", "--out", explained);
-        Assert.True(gradCam.ExitCode == 0, gradCam.Stderr);
-        var cam = JsonDocument.Parse(gradCam.Stdout).RootElement[0];
+    /// <summary>
+    /// Grad-CAM at the last convolution's 16×16 (32×32 halved by the first pooling), saliency and occlusion at the image's
+    /// 32×32, for a data set image and for the photo.
+    /// </summary>
+    [Fact]
+    public void Explain_maps_the_models_own_images_at_their_size()
+    {
+        string explained = _run.Folder.File("explained");
+        var cam = _run.Json("explain", "--model", _run.Checkpoint, "--data", _run.Data, "--split", "test", "--index", $"{3 * TestPerClass}", "--json", "--out", explained)[0];
         Assert.Equal((16, 16), (cam.GetProperty("map").GetArrayLength(), cam.GetProperty("map")[0].GetArrayLength()));
         Assert.Equal("trouser", cam.GetProperty("label").GetProperty("name").GetString());
         foreach (string method in new[] { "saliency", "occlusion" })
         {
-            var run = Run("explain", "--model", checkpoint, photo, "--method", method, "--json", "--out", explained);
-            Assert.True(run.ExitCode == 0, run.Stderr);
-            var map = JsonDocument.Parse(run.Stdout).RootElement[0];
+            var map = _run.Json("explain", "--model", _run.Checkpoint, _run.Photo, "--method", method, "--json", "--out", explained)[0];
             Assert.Equal((32, 32), (map.GetProperty("map").GetArrayLength(), map.GetProperty("map")[0].GetArrayLength()));
             Assert.Equal("trouser", map.GetProperty("predicted").GetProperty("name").GetString());
             Assert.Equal(1.0, map.GetProperty("map").EnumerateArray().SelectMany(row => row.EnumerateArray()).Max(v => v.GetDouble()));
         }
+    }
 
-        // visualize draws the sample in its own colours (a grey rendering would have no pixel whose channels differ).
-        var drawn = Run("visualize", "--model", checkpoint, "--data", data, "--split", "test", "--sample", $"{3 * TestPerClass}", "--out", temp.File("drawn"));
-        Assert.True(drawn.ExitCode == 0, drawn.Stderr);
-        Assert.True(ColouredPixels(Path.Combine(temp.File("drawn"), $"sample-test-{3 * TestPerClass}.png")) > 1000);
+    [Fact]
+    public void Visualize_draws_the_sample_in_colour_and_the_kernels_of_each_input_channel()
+    {
+        // The sample in its own colours: a grey rendering would have no pixel whose channels differ.
+        string drawn = _run.Folder.File("drawn");
+        var sample = _run.Run("visualize", "--model", _run.Checkpoint, "--data", _run.Data, "--split", "test", "--sample", $"{3 * TestPerClass}", "--out", drawn);
+        Assert.True(sample.ExitCode == 0, sample.Stderr);
+        Assert.True(ColouredPixels(Path.Combine(drawn, $"sample-test-{3 * TestPerClass}.png")) > 1000);
         // The first convolution's kernels for each of the three input channels: 32 filters in rows of 16, two rows a channel.
-        var kernels = Run("visualize", "--model", checkpoint, "--data", data, "--layer", "0", "--out", temp.File("kernels"));
+        var kernels = _run.Run("visualize", "--model", _run.Checkpoint, "--data", _run.Data, "--layer", "0", "--out", _run.Folder.File("kernels"));
         Assert.True(kernels.ExitCode == 0, kernels.Stderr);
-        Assert.Equal(6, KernelRows(Path.Combine(temp.File("kernels"), "conv2d-kernels.png")));
+        Assert.Equal(6, KernelRows(Path.Combine(_run.Folder.File("kernels"), "conv2d-kernels.png")));
+    }
 
-        var export = Run("export", "--model", checkpoint, "--format", "onnx", "--output", temp.File("tinted.onnx"));
-        Assert.True(export.ExitCode == 0, export.Stderr);
-        var onnx = JsonDocument.Parse(Run("evaluate", "--model", temp.File("tinted.onnx"), "--data", data, "--split", "test", "--json", "--out", temp.Path).Stdout).RootElement;
-        Assert.Equal(evaluated.GetProperty("correct").GetInt32(), onnx.GetProperty("correct").GetInt32());
+    [Fact]
+    public void A_model_made_for_other_images_is_refused_in_one_line_naming_both_shapes()
+    {
+        var refused = _run.Run("train", "--data", _run.Data, "--architecture", Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5"),
+            "--model-dir", _run.Folder.File("other"), "--device", "cpu");
 
-        // A model made for other images is refused in one line naming both shapes.
-        var refused = Run("train", "--data", data, "--architecture", Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5"),
-            "--model-dir", temp.File("other"), "--device", "cpu");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("takes (None, 28, 28, 1) input; the data's images are 32×32 rgb (None, 32, 32, 3)", refused.Stderr);
     }
