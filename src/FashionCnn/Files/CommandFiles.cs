@@ -11,12 +11,24 @@ public sealed class CommandFiles
 {
     private readonly List<(string Option, string Path, FileIdentity Identity)> _inputs = [];
     private readonly List<(string Option, string Path, string Resolved, FileIdentity? Identity)> _outputs = [];
+    private readonly List<(string Option, string Path, FileIdentity Identity)> _inputFolders = [];
 
     /// <summary>An input file: recorded when <paramref name="path"/> names an existing file (a bundled name or a missing path is left to the reader to refuse).</summary>
     public CommandFiles Input(string option, string? path)
     {
         if (string.IsNullOrEmpty(path) || path.Contains('\0')) return this;
         if (FileKinds.Identity(path) is { } identity) _inputs.Add((option, path, identity));
+        return this;
+    }
+
+    /// <summary>
+    /// A folder whose whole tree is input (a data set given with --data): no output may lie anywhere inside it, at any
+    /// depth, since a picture written into a class folder would be read as one of its images next time.
+    /// </summary>
+    public CommandFiles InputFolder(string option, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path.Contains('\0') || !Directory.Exists(path)) return this;
+        if (FileKinds.Identity(path) is { } identity) _inputFolders.Add((option, path, identity));
         return this;
     }
 
@@ -48,6 +60,11 @@ public sealed class CommandFiles
         var identity = FileKinds.Identity(full);
         if (identity is not null && _inputs.FirstOrDefault(i => i.Identity == identity) is { Option: not null } input)
             throw new FashionCnnException($"{named} is the same file as {input.Option} {input.Path}; writing it would replace that input, so nothing was done. Give another {option}.");
+        if (_inputFolders.Count > 0)
+            for (string? folder = Path.GetDirectoryName(full); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+                if (FileKinds.Identity(folder) is { } folderIdentity && _inputFolders.FirstOrDefault(f => f.Identity == folderIdentity) is { Option: not null } data)
+                    throw new FashionCnnException($"{named} lies inside {data.Option} {data.Path}; the tool writes nothing into a data set "
+                        + $"(a file there would be read as part of it next time), so nothing was done. Give another {option}.");
         var earlier = _outputs.FirstOrDefault(o => identity is not null ? o.Identity == identity : o.Resolved == full);
         if (earlier.Option is not null)
             throw new FashionCnnException($"{named} is the same file as {earlier.Option} {earlier.Path}; give each output its own path.");

@@ -72,10 +72,13 @@ public static class LayerVisualization
             throw new FashionCnnException($"layer {index} {layer.Name} ({layer.KerasClass}) has neither a kernel nor an image output to draw; "
                 + $"the layers that do: {string.Join(", ", Drawable(spec))}.");
 
+        // Every file's name is known (and checked against the inputs) before the first is drawn, so a refusal writes nothing.
+        var planned = PlannedFiles(spec, index, drawsMaps, options)
+            .Select(p => (p.What, Path: paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, p.FileName)))).ToList();
         var files = new List<(string What, string Path)>();
-        string Out(string what, string fileName)
+        string Out(string what)
         {
-            string path = paths.OutputIn("--out", options.OutDir, Path.Combine(outDir, fileName));
+            string path = planned.Single(p => p.What == what).Path;
             files.Add((what, path));
             return path;
         }
@@ -94,10 +97,10 @@ public static class LayerVisualization
             var shape = splits.Shape;
             var picture = shape.Channels == 3 ? GridImage.Colour(bytes, shape.Height, shape.Width)
                 : new GridImage(bytes.Select(b => (float)b).ToArray(), shape.Height, shape.Width);
-            ImageGrid.Save(Out("sample", $"sample-{options.Split.Name()}-{options.Sample}.png"), $"{sample}: {className}",
+            ImageGrid.Save(Out("sample"), $"{sample}: {className}",
                 [picture], columns: 1, new ScottPlot.Colormaps.GrayscaleReversed(), sharedRange: null, cellPixels: 360);
             var maps = FeatureMaps(net, index, bytes);
-            ImageGrid.Save(Out("feature maps", $"{FileNamePart.From(layer.Name)}-feature-maps-{options.Split.Name()}-{options.Sample}.png"),
+            ImageGrid.Save(Out("feature maps"),
                 $"{layer.Name} ({layer.KerasClass}) feature maps of {sample} ({className}) — {modelName}",
                 maps, columns: Math.Min(MapColumns, maps.Count), new ScottPlot.Colormaps.Viridis(), sharedRange: null, cellPixels: 110);
         }
@@ -112,7 +115,7 @@ public static class LayerVisualization
         DataSources.RequireOptions(options.Data);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data));
+            .Inputs("--data", DataSources.InputFiles(options.Data)).InputFolder("--data", options.Data.Path);
         return (outDir, paths);
     }
 
@@ -130,7 +133,7 @@ public static class LayerVisualization
     /// two are comparable at a glance), and the kernels (Conv2D, one shared colour scale) or weight matrix (Dense).
     /// </summary>
     private static (WeightStatistics Trained, WeightStatistics Untrained) DrawWeights(
-        SequentialNet net, int index, VisualizeOptions options, string modelName, IReadOnlyList<string> classNames, Func<string, string, string> output)
+        SequentialNet net, int index, VisualizeOptions options, string modelName, IReadOnlyList<string> classNames, Func<string, string> output)
     {
         var (layer, input, _) = net.Spec.Shapes()[index];
         var (weight, bias) = Snapshot(net, index);
@@ -143,9 +146,9 @@ public static class LayerVisualization
         var range = FiniteValues.Range(weight.Values.Concat(freshWeight.Values));
         // Both on the same bins, with Glorot's ±limit on bin edges: the untrained weights fill whole bins up to it.
         double? limit = GlorotUniform.Limit(layer, input);
-        Histogram.Save(weight.Values, output("weights histogram", $"{FileNamePart.From(layer.Name)}-weights-histogram.png"),
+        Histogram.Save(weight.Values, output("weights histogram"),
             $"{layer.Name} ({layer.KerasClass}) weights, trained: mean {trained.Mean:F4}, std {trained.Std:F4} — {modelName}", range, edge: limit);
-        Histogram.Save(freshWeight.Values, output("weights histogram, untrained", $"{FileNamePart.From(layer.Name)}-weights-histogram-untrained.png"),
+        Histogram.Save(freshWeight.Values, output("weights histogram, untrained"),
             $"{layer.Name} ({layer.KerasClass}) weights, untrained (glorot uniform, seed {options.Seed}): mean {untrained.Mean:F4}, std {untrained.Std:F4}",
             range, edge: limit);
 
@@ -153,21 +156,55 @@ public static class LayerVisualization
         {
             var scale = new ScottPlot.Range(options.VMin, options.VMax);
             string channels = KernelChannels((int)weight.Shape[1]);
-            SaveKernels(weight, scale, output("kernels", $"{FileNamePart.From(layer.Name)}-kernels.png"),
+            SaveKernels(weight, scale, output("kernels"),
                 $"{layer.Name} kernels, trained ({modelName}), {channels}, scale {options.VMin} to {options.VMax}");
-            SaveKernels(freshWeight, scale, output("kernels, untrained", $"{FileNamePart.From(layer.Name)}-kernels-untrained.png"),
+            SaveKernels(freshWeight, scale, output("kernels, untrained"),
                 $"{layer.Name} kernels, untrained (glorot uniform, seed {options.Seed}), {channels}, scale {options.VMin} to {options.VMax}");
         }
         else
         {
-            WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix", $"{FileNamePart.From(layer.Name)}-weights.png"),
+            WeightMatrixPlot.Save(weight.Values, (int)weight.Shape[0], (int)weight.Shape[1], output("weight matrix"),
                 $"{layer.Name} ({layer.KerasClass}) weights, {weight.Shape[1]} inputs × {weight.Shape[0]} units — {modelName}");
-            if (weight.Shape[1] == LabeledImages.PixelsPerImage && net.Spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape or RandomAugmentation))
-                SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images", $"{FileNamePart.From(layer.Name)}-weights-as-images.png"),
+            if (DrawsWeightsAsImages(net.Spec, index))
+                SaveWeightsAsImages(weight, index == net.Spec.Layers.Count - 1 ? classNames : null, output("weights as images"),
                     $"{layer.Name} (Dense): each unit's 784 weights as the 28×28 image they weigh — {modelName}");
         }
         return (trained, untrained);
     }
+
+    /// <summary>The pictures of layer <paramref name="index"/>, in the order they are drawn: what each shows and its file name.</summary>
+    private static List<(string What, string FileName)> PlannedFiles(ModelSpec spec, int index, bool drawsMaps, VisualizeOptions options)
+    {
+        var layer = spec.Layers[index];
+        string name = FileNamePart.From(layer.Name), split = options.Split.Name();
+        var planned = new List<(string What, string FileName)>();
+        if (layer.WeightPicture != WeightPicture.None)
+        {
+            planned.Add(("weights histogram", $"{name}-weights-histogram.png"));
+            planned.Add(("weights histogram, untrained", $"{name}-weights-histogram-untrained.png"));
+            if (layer.WeightPicture == WeightPicture.Kernels)
+            {
+                planned.Add(("kernels", $"{name}-kernels.png"));
+                planned.Add(("kernels, untrained", $"{name}-kernels-untrained.png"));
+            }
+            else
+            {
+                planned.Add(("weight matrix", $"{name}-weights.png"));
+                if (DrawsWeightsAsImages(spec, index)) planned.Add(("weights as images", $"{name}-weights-as-images.png"));
+            }
+        }
+        if (drawsMaps)
+        {
+            planned.Add(("sample", $"sample-{split}-{options.Sample}.png"));
+            planned.Add(("feature maps", $"{name}-feature-maps-{split}-{options.Sample}.png"));
+        }
+        return planned;
+    }
+
+    /// <summary>A Dense layer straight on the 784 pixels: each unit's weights are drawn as the 28×28 image they weigh.</summary>
+    private static bool DrawsWeightsAsImages(ModelSpec spec, int index) =>
+        spec.Shapes()[index].Input is var input && input[input.Rank - 1] == LabeledImages.PixelsPerImage
+        && spec.Layers.Take(index).All(l => l is Flatten or Rescaling or Reshape or RandomAugmentation);
 
     private static IEnumerable<string> Drawable(ModelSpec spec) =>
         spec.Shapes().Select((row, i) => (row, i)).Where(p => p.row.Layer.WeightPicture != WeightPicture.None || p.row.Output.Rank == 3)

@@ -45,6 +45,38 @@ public class OwnDataRefusalTests
         DataSetWriter.WritePng(Path.Combine(folder, cls, name), Enumerable.Repeat(value, height * width).ToArray(), new ImageShape(height, width, 1));
     }
 
+    /// <summary>
+    /// An output anywhere inside the --data folder is refused before anything is read, for every verb and output
+    /// option: a picture in a class folder would be one of the data set's images next time, and a user's own image
+    /// there can carry the name the tool would give its picture (conv2d-kernels.png is what visualize --layer 0 of the
+    /// book's model writes).
+    /// </summary>
+    [Theory]
+    [InlineData("visualize", "--model", "{book}", "--data", "{data}", "--layer", "0", "--out", "{data}/train/bags")]
+    [InlineData("evaluate", "--model", "{book}", "--data", "{data}", "--split", "test", "--out", "{data}/test")]
+    [InlineData("explain", "--model", "{book}", "--data", "{data}", "--index", "0", "--out", "{data}/train/bags/maps")]
+    [InlineData("predict", "--model", "{book}", "--data", "{data}", "--index", "0", "--show-input", "{data}/train/shoes/seen.png")]
+    [InlineData("predict", "--model", "{book}", "--data", "{data}", "--index", "0", "--save-probabilities", "{data}/bars.png")]
+    [InlineData("train", "--data", "{data}", "--epochs", "1", "--model-dir", "{data}/train/models")]
+    public void An_output_inside_the_data_folder_is_refused_and_the_data_set_is_unchanged(params string[] arguments)
+    {
+        using var temp = new TempFolder();
+        string data = temp.File("photos");
+        foreach (string part in new[] { "train", "test" })
+            for (int i = 0; i < 4; i++) Png(Path.Combine(data, part), i % 2 == 0 ? "bags" : "shoes", $"{i}.png", 28, 28, (byte)(40 * i));
+        Png(Path.Combine(data, "train"), "bags", "conv2d-kernels.png", 28, 28, 7);
+        var before = Listing(data).Select(path => (path, File.Exists(path) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : "folder")).ToArray();
+        string book = Path.Combine(TestPaths.RepositoryRoot, "models", "book", "best-cnn-model.h5");
+
+        var result = CliRunner.Run(temp.Path, new Dictionary<string, string?> { [DecodedSetCache.EnvironmentVariable] = temp.File("cache") },
+            arguments.Select(a => a.Replace("{book}", book).Replace("{data}", data).Replace('/', Path.DirectorySeparatorChar)).ToArray());
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains($"lies inside --data {data}", line);
+        Assert.Equal(before, Listing(data).Select(path => (path, File.Exists(path) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : "folder")).ToArray());
+    }
+
     [Fact]
     public void A_csv_row_with_the_wrong_number_of_values_is_refused_with_file_and_line()
     {
