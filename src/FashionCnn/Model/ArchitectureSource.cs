@@ -22,8 +22,9 @@ public static class ArchitectureSource
         new("7-2-dense-relu", "7-2: Flatten → Dense(100, relu) → Dense(10, softmax), input (28, 28)"),
         new("7-3-dropout", "7-3: Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax), input (28, 28)"),
         new("8-2-cnn", "8-2: Conv2D(32) → MaxPooling2D → Conv2D(64) → MaxPooling2D → Flatten → Dense(100) → Dropout(0.4) → Dense(10)"),
-        new("8-2-cnn-plus", "not the book's: 8-2's CNN with a third Conv2D(128) block, BatchNormalization after each Conv2D and augmentation "
-            + "(RandomFlip horizontal, RandomTranslation 0.05); train it longer, with a schedule (README: Beyond the book's accuracy)"),
+        new("8-2-cnn-plus", "not the book's: 8-2's CNN with two Conv2D a block (32, 32 | 64, 64) and a third block (128), BatchNormalization "
+            + "after each Conv2D and augmentation (RandomFlip horizontal, RandomTranslation 0.05); train it longer, with a schedule "
+            + "(README: Beyond the book's accuracy)"),
     ];
 
     /// <summary>

@@ -15,7 +15,7 @@ public class AugmentationCommandTests
         var train = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--architecture", "8-2-cnn-plus", "--epochs", "1", "--limit", "256",
             "--device", "cpu", "--no-report", "--model-dir", temp.Path);
         Assert.True(train.ExitCode == 0, train.Stderr);
-        Assert.Contains("Model:   8-2-cnn-plus, 209,878 parameters", train.Stdout);
+        Assert.Contains("Model:   8-2-cnn-plus, 256,438 parameters", train.Stdout);
         string checkpoint = Path.Combine(temp.Path, Checkpoint.FileName);
 
         string[] evaluate = ["evaluate", "--model", checkpoint, "--split", "test", "--out", temp.File("eval")];

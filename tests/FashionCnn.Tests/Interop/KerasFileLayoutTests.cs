@@ -212,10 +212,13 @@ public class KerasFileLayoutTests
             ["7-2-dense-relu"] = ([28, 28], 79_510, "Flatten Dense Dense"),
             ["7-3-dropout"] = ([28, 28], 79_510, "Flatten Dense Dropout Dense"),
             ["8-2-cnn"] = ([28, 28, 1], 333_526, "Conv2D MaxPooling2D Conv2D MaxPooling2D Flatten Dense Dropout Dense"),
-            // The book's two convolutions, a third of 128 filters (3·3·64·128 + 128), BatchNormalization of 4 numbers a channel
-            // after each, and the book's Dense(100) on the 3 × 3 × 128 values left after three poolings.
-            ["8-2-cnn-plus"] = ([28, 28, 1], 320 + 18_496 + (3 * 3 * 64 * 128 + 128) + 4 * (32 + 64 + 128) + (3 * 3 * 128 * 100 + 100) + 1_010,
-                "RandomFlip RandomTranslation Conv2D BatchNormalization MaxPooling2D Conv2D BatchNormalization MaxPooling2D "
+            // Two convolutions a block where the book has one (32 → 32: 3·3·32·32 + 32; 64 → 64: 3·3·64·64 + 64), a third
+            // block of 128 filters (3·3·64·128 + 128), BatchNormalization of 4 numbers a channel after each convolution,
+            // and the book's Dense(100) on the 3 × 3 × 128 values left after three poolings.
+            ["8-2-cnn-plus"] = ([28, 28, 1], 320 + (3 * 3 * 32 * 32 + 32) + 18_496 + (3 * 3 * 64 * 64 + 64) + (3 * 3 * 64 * 128 + 128)
+                + 4 * (32 + 32 + 64 + 64 + 128) + (3 * 3 * 128 * 100 + 100) + 1_010,
+                "RandomFlip RandomTranslation Conv2D BatchNormalization Conv2D BatchNormalization MaxPooling2D "
+                + "Conv2D BatchNormalization Conv2D BatchNormalization MaxPooling2D "
                 + "Conv2D BatchNormalization MaxPooling2D Flatten Dense Dropout Dense"),
         };
         Assert.Equal(expected.Keys, ArchitectureSource.Bundled.Select(b => b.Name));
