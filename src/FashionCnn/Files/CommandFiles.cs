@@ -55,16 +55,28 @@ public sealed class CommandFiles
         return full;
     }
 
+    /// <summary>An output folder the user named (train's --model-dir): refused at once when it lies inside an input folder.</summary>
+    public CommandFiles OutputFolder(string option, string folder)
+    {
+        RequireOutsideInputFolders(Path.GetFullPath(folder), option, $"{option} {folder}");
+        return this;
+    }
+
+    private void RequireOutsideInputFolders(string? folder, string option, string named)
+    {
+        if (_inputFolders.Count == 0) return;
+        for (; !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+            if (FileKinds.Identity(folder) is { } identity && _inputFolders.FirstOrDefault(f => f.Identity == identity) is { Option: not null } data)
+                throw new FashionCnnException($"{named} lies inside {data.Option} {data.Path}; the tool writes nothing into a data set "
+                    + $"(a file there would be read as part of it next time), so nothing was done. Give another {option}.");
+    }
+
     private void Record(string option, string path, string full, string named)
     {
         var identity = FileKinds.Identity(full);
         if (identity is not null && _inputs.FirstOrDefault(i => i.Identity == identity) is { Option: not null } input)
             throw new FashionCnnException($"{named} is the same file as {input.Option} {input.Path}; writing it would replace that input, so nothing was done. Give another {option}.");
-        if (_inputFolders.Count > 0)
-            for (string? folder = Path.GetDirectoryName(full); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
-                if (FileKinds.Identity(folder) is { } folderIdentity && _inputFolders.FirstOrDefault(f => f.Identity == folderIdentity) is { Option: not null } data)
-                    throw new FashionCnnException($"{named} lies inside {data.Option} {data.Path}; the tool writes nothing into a data set "
-                        + $"(a file there would be read as part of it next time), so nothing was done. Give another {option}.");
+        RequireOutsideInputFolders(Path.GetDirectoryName(full), option, named);
         var earlier = _outputs.FirstOrDefault(o => identity is not null ? o.Identity == identity : o.Resolved == full);
         if (earlier.Option is not null)
             throw new FashionCnnException($"{named} is the same file as {earlier.Option} {earlier.Path}; give each output its own path.");
