@@ -37,15 +37,19 @@ public static class DataSources
         + "or class folders (PATH/<class>/*.png or PATH/train/<class>/*)";
 
     /// <summary>
-    /// The files a command would read as its data, found without reading anything, so that no output is one of them:
-    /// the IDX files of --data-dir (or where the data is looked for), the CSV file of --data, or the files directly in
-    /// the folder --data names (the IDX or CSV files; a class folder's pictures are one level down, where no output goes).
+    /// Records the data set a command will read as its inputs, found without reading anything, so that no output is
+    /// one of them: the IDX files of --data-dir (or where the data is looked for), the CSV file of --data, or the files
+    /// directly in the folder --data names, and that folder's whole tree (a class folder's pictures are one level
+    /// down, and no output may go anywhere inside it). Nothing when the command reads no data set (null).
     /// </summary>
-    public static IEnumerable<string> InputFiles(DataOptions options)
+    public static CommandFiles InputData(this CommandFiles files, DataOptions? options)
     {
-        if (options.Path is null) return DataDirectory.FilesFor(options.DataDir);
-        if (File.Exists(options.Path)) return [options.Path];
-        return Directory.Exists(options.Path) ? Directory.EnumerateFiles(options.Path).Take(1000) : [];
+        if (options is null) return files;
+        if (options.Path is null) return files.Inputs(Option, DataDirectory.FilesFor(options.DataDir));
+        if (File.Exists(options.Path)) return files.Input(Option, options.Path);
+        return Directory.Exists(options.Path)
+            ? files.Inputs(Option, Directory.EnumerateFiles(options.Path).Take(1000)).InputFolder(Option, options.Path)
+            : files;
     }
 
     /// <summary>

@@ -40,8 +40,7 @@ public static class Explainer
         foreach (string file in options.Files) InputFiles.Require(file, "image");
         if (options.Files.Count == 0) DataSources.RequireOptions(options.Data);
         var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture).Inputs("image", options.Files)
-            .Inputs("--data", options.Files.Count > 0 ? [] : DataSources.InputFiles(options.Data))
-            .InputFolder("--data", options.Files.Count > 0 ? null : options.Data.Path);
+            .InputData(options.Files.Count > 0 ? null : options.Data);
         var device = ComputeDevice.Prepare(options.Compute);
         var model = ModelFile.LoadClassifier(options.Model.Path, options.Model.Architecture, device.Device);
         using var net = model.Net;

@@ -65,8 +65,7 @@ public static class Predictor
         if (options.Index is null && refused.All(r => r is not null))
             return options.Files.Select((file, i) => Failed(file, refused[i]!)).ToList();
         var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
-            .Inputs("image", options.Files).Inputs("--data", options.Index is null ? [] : DataSources.InputFiles(options.Data))
-            .InputFolder("--data", options.Index is null ? null : options.Data.Path);
+            .Inputs("image", options.Files).InputData(options.Index is null ? null : options.Data);
         int candidates = options.Files.Count + (options.Index is null ? 0 : 1);
         string? chart = Outputs(paths, "--save-probabilities", options.SaveProbabilities, candidates);
         string? seenPng = Outputs(paths, "--show-input", options.ShowInput, candidates);

@@ -68,7 +68,7 @@ public sealed record EvaluationReport(
             : OutputFiles.RequireFolder(options.OutDir, "--out");
         var files = EvaluationFiles.In(outDir, options.Model.Path, options.Split);
         var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data)).InputFolder("--data", options.Data.Path);
+            .InputData(options.Data);
         string shownOut = options.OutDir ?? outDir;
         paths.OutputIn("--out", shownOut, files.ConfusionMatrix);
         paths.OutputIn("--out", shownOut, files.Misclassified);

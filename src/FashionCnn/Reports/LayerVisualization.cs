@@ -115,7 +115,7 @@ public static class LayerVisualization
         DataSources.RequireOptions(options.Data);
         string outDir = OutputFiles.RequireFolder(options.OutDir, "--out");
         var paths = new CommandFiles().Input("--model", options.Model.Path).Input("--architecture", options.Model.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data)).InputFolder("--data", options.Data.Path);
+            .InputData(options.Data);
         return (outDir, paths);
     }
 

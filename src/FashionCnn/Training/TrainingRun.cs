@@ -79,7 +79,7 @@ public sealed class TrainingRun : IDisposable
         if (options.InitFrom is not null) InputFiles.Require(options.InitFrom, "--init-from");
         DataSources.RequireOptions(options.Data);
         var paths = new CommandFiles().Input("--init-from", options.InitFrom).Input("--architecture", options.Architecture)
-            .Inputs("--data", DataSources.InputFiles(options.Data)).InputFolder("--data", options.Data.Path)
+            .InputData(options.Data)
             .OutputFolder("--model-dir", options.ModelDir);
         // The data before the model: a bundled architecture takes its shape and classes.
         var data = BookSplits.Load(options.Data);
