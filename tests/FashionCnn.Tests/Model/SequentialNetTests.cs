@@ -132,6 +132,30 @@ public class SequentialNetTests
         Assert.Equal(1f / 0.6f, trained.max().item<float>(), 4); // inverted dropout scales kept units by 1/(1-rate)
         Assert.True(evaluated.allclose(ones, 0, 0));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Images_cut_from_a_larger_batch_are_convolved_from_their_own_pixels(bool training)
+    {
+        // Images 2 and 3 of 4 as a view into the batch's storage (what each half of a split step is) against a copy of them;
+        // the inference path once gave the view channels-last strides from the storage's start, and so convolved images 0 and 1.
+        using var net = new SequentialNet(ModelSpec.Book);
+        net.InitializeLikeKeras(42);
+        if (training) net.train(); else net.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var pixels = tensor(Enumerable.Range(0, 4 * 28 * 28).Select(i => (byte)(i * 37 % 251)).ToArray(), [4, 1, 28, 28], ScalarType.Byte);
+        var batch = net.InputFromPixels(pixels);
+        var view = batch.narrow(0, 2, 2);
+
+        var fromView = net.ForwardThrough(view, 0);
+        var fromCopy = net.ForwardThrough(view.clone(), 0);
+        var fromOthers = net.ForwardThrough(batch.narrow(0, 0, 2).clone(), 0);
+
+        Assert.Equal(0f, (fromView - fromCopy).abs().max().item<float>());
+        Assert.True((fromView - fromOthers).abs().max().item<float>() > 0.01f);
+    }
 }
 
 public class TrainingGeneratorTests

@@ -25,7 +25,7 @@ public static class TensorLayout
     {
         if (x.dim() != 4 || IsChannelsLast(x)) return x;
         // One channel: the same values, given channels-last strides, so that oneDNN returns its output channels-last.
-        if (x.shape[1] == 1 && x.is_contiguous()) return x.as_strided(x.shape, [x.shape[2] * x.shape[3], 1, x.shape[3], 1]);
+        if (x.shape[1] == 1 && x.is_contiguous()) return x.as_strided(x.shape, [x.shape[2] * x.shape[3], 1, x.shape[3], 1], x.storage_offset());
         return x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
