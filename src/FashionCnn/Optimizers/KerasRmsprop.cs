@@ -18,10 +18,11 @@ public sealed class KerasRmsprop : KerasOptimizer
         _velocity = AddSlot("velocity");
     }
 
-    protected override void Apply(long step)
+    protected override void Apply(long step, FlatRange range)
     {
         double rho = Settings.EffectiveRho;
-        _velocity.mul_(rho).addcmul_(Gradient, Gradient, 1 - rho);
-        Flat.addcdiv_(Gradient, _velocity.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
+        var (g, velocity) = (range.Of(Gradient), range.Of(_velocity));
+        velocity.mul_(rho).addcmul_(g, g, 1 - rho);
+        range.Of(Flat).addcdiv_(g, velocity.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
     }
 }

@@ -17,16 +17,17 @@ public sealed class KerasSgd : KerasOptimizer
         if (settings.EffectiveMomentum > 0) _momentum = AddSlot("momentum");
     }
 
-    protected override void Apply(long step)
+    protected override void Apply(long step, FlatRange range)
     {
+        var (flat, g) = (range.Of(Flat), range.Of(Gradient));
         if (_momentum is null)
         {
-            Flat.add_(Gradient, -LearningRate);
+            flat.add_(g, -LearningRate);
             return;
         }
         double mu = Settings.EffectiveMomentum;
-        _momentum.mul_(mu).add_(Gradient, -LearningRate);
-        if (Settings.Nesterov) Flat.add_(_momentum, mu).add_(Gradient, -LearningRate);
-        else Flat.add_(_momentum);
+        var momentum = range.Of(_momentum).mul_(mu).add_(g, -LearningRate);
+        if (Settings.Nesterov) flat.add_(momentum, mu).add_(g, -LearningRate);
+        else flat.add_(momentum);
     }
 }

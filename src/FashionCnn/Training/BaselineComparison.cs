@@ -15,17 +15,9 @@ public sealed record BaselineComparison(double SamplesPerSecond, double Baseline
         using var baseline = new TorchSharpBaseline(spec, trainingOptions.Seed, train.Images.device);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         baseline.TrainSteps(train, 0, trainingOptions.Seed, options.BatchSize, Math.Min(options.WarmupSteps, stepsPerEpoch));
-        int window = Math.Min(options.BaselineWindow, options.Steps);
-        double Rate(Action<int, int> trainSteps)
-        {
-            var (seconds, steps) = Benchmark.TimeSteps(train, options.BatchSize, window, trainSteps);
-            return steps * options.BatchSize / seconds;
-        }
-        int roundCount = Math.Max(3, (options.Steps + window - 1) / window);
-        var rounds = Enumerable.Range(0, roundCount).Select(_ => (
-            Tool: Rate((epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps)),
-            Baseline: Rate((epoch, steps) => baseline.TrainSteps(train, epoch, trainingOptions.Seed, options.BatchSize, steps)))).ToList();
-        return new BaselineComparison(Benchmark.Median(rounds.Select(r => r.Tool)), Benchmark.Median(rounds.Select(r => r.Baseline)),
-            baseline.ParameterCount, rounds.Count, window);
+        var (medians, rounds, window) = AlternatingWindows.Measure(train, options.BatchSize, options.Steps, options.BaselineWindow,
+            (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps),
+            (epoch, steps) => baseline.TrainSteps(train, epoch, trainingOptions.Seed, options.BatchSize, steps));
+        return new BaselineComparison(medians[0], medians[1], baseline.ParameterCount, rounds, window);
     }
 }

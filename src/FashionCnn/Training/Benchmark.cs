@@ -17,6 +17,9 @@ public sealed record BenchmarkOptions
 
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Train as <see cref="TrainingOptions.HalfBatches"/> says.</summary>
+    public bool HalfBatches { get; init; } = new TrainingOptions().HalfBatches;
+
     /// <summary>The device, threads and dtype policy.</summary>
     public ComputeOptions Compute { get; init; } = new();
 
@@ -48,6 +51,9 @@ public sealed record BenchmarkOptions
     /// windows of 300 steps, one side could run while another process held a core and the ratio of three runs ranged 0.7–1.5.
     /// </summary>
     public int BaselineWindow { get; init; } = 50;
+
+    /// <summary>Also train the network in the other precision and compare the two rates (<see cref="PrecisionComparison"/>), in windows of <see cref="BaselineWindow"/> steps.</summary>
+    public bool ComparePrecision { get; init; }
 }
 
 /// <summary>
@@ -58,7 +64,8 @@ public sealed record BenchmarkResult(
     double TrainSamplesPerSecond, double MillisecondsPerStep, double EvalSamplesPerSecond, double FirstStepMilliseconds,
     double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps, string Model, long Parameters,
     string Precision, double StepGflop, double AchievedGflops, PeakRate MatmulPeak, IReadOnlyList<PeakRate> Convolutions,
-    IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null, BaselineComparison? Baseline = null)
+    IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null, BaselineComparison? Baseline = null,
+    PrecisionComparison? Precisions = null, bool HalfBatches = false)
 {
     /// <summary>The step's achieved rate as a share of the matrix-product peak of its compute dtype: comparable across machines.</summary>
     public double Efficiency => AchievedGflops / MatmulPeak.Gflops;
@@ -82,7 +89,7 @@ public static class Benchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineWindow, 1);
         var trainingOptions = new TrainingOptions
         {
-            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture,
+            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture, HalfBatches = options.HalfBatches,
         }.Validated();
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
@@ -124,12 +131,13 @@ public static class Benchmark
             // The tool's memory, read before the baseline's network and optimizer state add to it.
             double peakMegabytes = ResidentMemory.PeakMegabytes();
             var baseline = options.Baseline ? BaselineComparison.Measure(trainer, train, options, trainingOptions, model.Spec) : null;
+            var precisions = options.ComparePrecision ? PrecisionComparison.Measure(net, trainer, train, options, trainingOptions) : null;
             return new BenchmarkResult(
                 done * options.BatchSize / trainSeconds, msPerStep, validation.Count / evalSeconds, firstStep,
                 peakMegabytes, device.Description, torch.get_num_threads(), options.BatchSize, done,
                 model.Description, model.Spec.ParameterCount, options.Compute.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
                 MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Compute.Precision, device.Device),
-                profile, engines, baseline);
+                profile, engines, baseline, precisions, trainer.SplitsBatches);
         }
     }
 
