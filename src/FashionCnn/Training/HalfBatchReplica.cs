@@ -24,15 +24,13 @@ internal sealed class HalfBatchReplica : IDisposable
     private readonly KerasOptimizer _optimizer;
     private readonly Tensor _gradient;
     private readonly int _threads;
-    private readonly Thread _thread;
-    private readonly SemaphoreSlim _start = new(0), _finished = new(0);
     private readonly Barrier _backwardDone = new(2);
 
     // The replica's half of the current step, and what it gives back; handed over through the semaphores and the barrier.
     private Tensor? _images, _labels, _loss, _correct;
     private double _share;
     private Exception? _replicaFailure;
-    private bool _netFailed, _stopping;
+    private bool _netFailed;
 
     /// <summary>
     /// Two half-batches pay on the CPU, in float32, with at least two threads, for a model with a convolution; a model with
@@ -63,8 +61,6 @@ internal sealed class HalfBatchReplica : IDisposable
                 offset += parameters[i].numel();
             }
         }
-        _thread = new Thread(Run) { IsBackground = true, Name = "second half-batch" };
-        _thread.Start();
     }
 
     /// <summary>libtorch threads each half computes with; the calling thread is set to it for the epoch (<see cref="Trainer"/>).</summary>
@@ -82,7 +78,7 @@ internal sealed class HalfBatchReplica : IDisposable
         _share = (count - half) / (double)count;
         _optimizer.ZeroGrad();
         _optimizer.BeginUpdate();
-        _start.Release();
+        SecondThread.Start(SecondHalf);
         Tensor? loss = null, correct = null;
         Exception? failure = null;
         try { (loss, correct) = Trainer.Backward(_net, images.narrow(0, 0, half), labels.narrow(0, 0, half), half / (double)count); }
@@ -95,7 +91,7 @@ internal sealed class HalfBatchReplica : IDisposable
         }
         finally
         {
-            _finished.Wait();
+            SecondThread.Wait();
         }
         if (failure is not null) ExceptionDispatchInfo.Throw(failure);
         if (_replicaFailure is { } replicaFailure)
@@ -103,40 +99,42 @@ internal sealed class HalfBatchReplica : IDisposable
             _replicaFailure = null;
             throw new InvalidOperationException("The second half of the batch failed.", replicaFailure);
         }
-        using (_loss) using (_correct)
-            return (loss!.add(_loss!), correct!.add(_correct!));
+        return (loss!.add(_loss!), correct!.add(_correct!));
     }
 
-    /// <summary>The replica's thread: its half's forward and backward, then its part of the update, once per step.</summary>
-    private void Run()
+    private void DisposeResults()
     {
-        torch.set_num_threads(_threads);
-        _replica.train();
-        while (true)
+        _loss?.Dispose();
+        _correct?.Dispose();
+        (_loss, _correct) = (null, null);
+    }
+
+    /// <summary>The second thread's part of a step: its half's forward and backward, then its part of the update.</summary>
+    private void SecondHalf()
+    {
+        if (torch.get_num_threads() != _threads) torch.set_num_threads(_threads);
+        if (!_replica.training) _replica.train();
+        try
         {
-            _start.Wait();
-            if (_stopping) return;
-            try
-            {
-                using var scope = NewDisposeScope();
-                _gradient.zero_();
-                var (loss, correct) = Trainer.Backward(_replica, _images!, _labels!, _share);
-                (_loss, _correct) = (loss.DetachFromDisposeScope(), correct.DetachFromDisposeScope());
-            }
-            catch (Exception e)
-            {
-                _replicaFailure = e;
-            }
-            _backwardDone.SignalAndWait();
-            try
-            {
-                if (_replicaFailure is null && !_netFailed) UpdatePart(1);
-            }
-            catch (Exception e)
-            {
-                _replicaFailure = e;
-            }
-            _finished.Release();
+            // The last step's results are freed on this thread, where they were made: libtorch's tensors are counted per thread.
+            DisposeResults();
+            using var scope = NewDisposeScope();
+            _gradient.zero_();
+            var (loss, correct) = Trainer.Backward(_replica, _images!, _labels!, _share);
+            (_loss, _correct) = (loss.DetachFromDisposeScope(), correct.DetachFromDisposeScope());
+        }
+        catch (Exception e)
+        {
+            _replicaFailure = e;
+        }
+        _backwardDone.SignalAndWait();
+        try
+        {
+            if (_replicaFailure is null && !_netFailed) UpdatePart(1);
+        }
+        catch (Exception e)
+        {
+            _replicaFailure = e;
         }
     }
 
@@ -153,13 +151,48 @@ internal sealed class HalfBatchReplica : IDisposable
 
     public void Dispose()
     {
-        _stopping = true;
-        _start.Release();
-        _thread.Join();
+        SecondThread.Start(DisposeResults);
+        SecondThread.Wait();
         _replica.Dispose();
         _gradient.Dispose();
-        _start.Dispose();
-        _finished.Dispose();
         _backwardDone.Dispose();
+    }
+
+    /// <summary>
+    /// The one thread of the process that computes second halves, for every trainer in turn (steps never overlap). It runs
+    /// for as long as the process: when each trainer started and ended a thread of its own, the process crashed at exit
+    /// in 1 of 4 to 6 runs (SIGSEGV after the last line was written, never with --whole-batches), the trace of a thread
+    /// that had run libtorch's kernels and ended before it.
+    /// </summary>
+    private static class SecondThread
+    {
+        private static readonly SemaphoreSlim Started = new(0), Finished = new(0);
+        private static readonly Lazy<Thread> Thread = new(() =>
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = "second half-batch" };
+            thread.Start();
+            return thread;
+        });
+        private static Action? _work;
+
+        /// <summary>Runs <paramref name="work"/> on the thread; it must catch its own exceptions. <see cref="Wait"/> waits for it.</summary>
+        public static void Start(Action work)
+        {
+            _work = work;
+            _ = Thread.Value;
+            Started.Release();
+        }
+
+        public static void Wait() => Finished.Wait();
+
+        private static void Loop()
+        {
+            while (true)
+            {
+                Started.Wait();
+                try { _work!(); }
+                finally { Finished.Release(); }
+            }
+        }
     }
 }
