@@ -13,7 +13,6 @@ internal static class BenchCommand
         var architecture = CommonOptions.Architecture("The model to time: a bundled architecture, a Keras JSON config or a model file (default: the book's CNN).");
         var batchSize = CommonOptions.BatchSize(defaults.BatchSize, Training.TrainingOptions.MaxBatchSize, "Images per training step.");
         var threads = CommonOptions.Threads();
-        var wholeBatches = CommonOptions.WholeBatches();
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var evalBatchSize = new Option<int>("--eval-batch-size") { Description = "Images per forward pass when evaluating.", DefaultValueFactory = _ => defaults.EvalBatchSize };
@@ -35,7 +34,7 @@ internal static class BenchCommand
         var data = new DataOptionSet();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")
         {
-            architecture, steps, batchSize, evalBatchSize, threads, wholeBatches, device, precision, profile, engine, baseline, comparePrecision, json,
+            architecture, steps, batchSize, evalBatchSize, threads, device, precision, profile, engine, baseline, comparePrecision, json,
         };
         data.AddTo(command);
         command.SetAction(parsed =>
@@ -45,7 +44,6 @@ internal static class BenchCommand
                 Architecture = parsed.GetValue(architecture),
                 Steps = parsed.GetValue(steps),
                 BatchSize = parsed.GetValue(batchSize),
-                HalfBatches = !parsed.GetValue(wholeBatches),
                 EvalBatchSize = parsed.GetValue(evalBatchSize),
                 Compute = CommonOptions.ReadCompute(parsed, device, threads, precision),
                 Data = data.Read(parsed),
@@ -64,8 +62,7 @@ internal static class BenchCommand
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine($"model           {r.Model}: {r.Parameters:N0} parameters, {r.Precision}, {r.StepGflop * 1000 / r.BatchSize:F1} MFLOP per image per training step");
-        string halves = r.HalfBatches ? $" (two halves at once, {r.Threads / 2} thread(s) each)" : "";
-        text.AppendLine($"device          {r.Device}, {r.Threads} thread(s), batch {r.BatchSize}{halves}, {r.Steps} timed steps");
+        text.AppendLine($"device          {r.Device}, {r.Threads} thread(s), batch {r.BatchSize}, {r.Steps} timed steps");
         text.AppendLine($"training        {r.TrainSamplesPerSecond,8:F0} samples/s   {r.MillisecondsPerStep,7:F2} ms/step   {r.AchievedGflops,6:F1} GFLOP/s");
         text.AppendLine($"evaluation      {r.EvalSamplesPerSecond,8:F0} samples/s   (12,000 validation images)");
         text.AppendLine($"machine         {r.MatmulPeak.Work}: {r.MatmulPeak.Gflops:F1} GFLOP/s");
@@ -93,7 +90,7 @@ internal static class BenchCommand
             text.AppendLine().AppendLine($"float32 against mixed_bfloat16, the same weights and batches, median of {p.Rounds} alternating rounds of {p.StepsPerRound} steps each:");
             text.AppendLine($"  float32         {p.Float32SamplesPerSecond,8:F0} samples/s");
             text.AppendLine($"  mixed_bfloat16  {p.BFloat16SamplesPerSecond,8:F0} samples/s");
-            text.Append($"  ratio           {p.Speedup,8:F2}× float32's rate in mixed_bfloat16");
+            text.Append($"  ratio           {p.Speedup,8:F2}× float32's rate with mixed_bfloat16");
         }
         if (r.Profile is { } profile)
         {
@@ -129,7 +126,6 @@ internal static class BenchCommand
         peak_rss_mb = Math.Round(r.PeakResidentMegabytes, 1),
         device = r.Device,
         threads = r.Threads,
-        half_batches = r.HalfBatches,
         batch_size = r.BatchSize,
         steps = r.Steps,
         profile = r.Profile?.Select(p => new { category = p.Category, part = p.Part, ms = Math.Round(p.Milliseconds, 4) }),

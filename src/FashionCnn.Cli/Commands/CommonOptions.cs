@@ -106,13 +106,6 @@ internal static class CommonOptions
         DefaultValueFactory = _ => fallback,
     };
 
-    /// <summary>--whole-batches: the switch back from <see cref="Training.TrainingOptions.HalfBatches"/>.</summary>
-    public static Option<bool> WholeBatches() => new("--whole-batches")
-    {
-        Description = "Compute each training step's batch at once with all threads. By default a float32 CNN without BatchNormalization "
-            + "on a CPU with 2 threads or more computes it as two halves at once, each on its own thread with half of them (the same update up to summation order; faster).",
-    };
-
     public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "CPU threads for libtorch; the default is this machine's number of cores.",

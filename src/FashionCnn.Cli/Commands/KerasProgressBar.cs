@@ -19,8 +19,7 @@ public sealed class KerasProgressBar(TextWriter output, bool interactive) : ITra
         if (run.InitialValLoss is { } initial)
             output.WriteLine($"         its val_loss is {initial:F5}: the checkpoint is written only when an epoch does better.");
         output.WriteLine($"Data:    {run.DataDirectory}");
-        string halves = run.HalfBatches ? $"; each batch as two halves at once, {run.Threads / 2} thread(s) each" : "";
-        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s), {run.Precision}{halves}");
+        output.WriteLine($"Device:  {run.Device}, {run.Threads} thread(s), {run.Precision}");
         output.WriteLine($"Train:   {run.TrainCount:N0} images, validation: {run.ValidationCount:N0}, "
                          + $"{run.StepsPerEpoch:N0} steps of {run.BatchSize} per epoch");
         if (run.ResumedAfterEpoch > 0) output.WriteLine($"Resuming after epoch {run.ResumedAfterEpoch} of {run.Epochs}.");

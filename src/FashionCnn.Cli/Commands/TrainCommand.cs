@@ -66,7 +66,6 @@ internal static class TrainCommand
         private readonly Option<string> _precision = CommonOptions.Precision();
 
         private readonly Option<int> _threads = CommonOptions.Threads();
-        private readonly Option<bool> _wholeBatches = CommonOptions.WholeBatches();
 
         private readonly Option<int?> _limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick smoke runs).", HelpName = "N" };
 
@@ -103,7 +102,7 @@ internal static class TrainCommand
         public IEnumerable<Option> All =>
         [
             _architecture, _initFrom, _epochs, _batchSize, _optimizer, _learningRate, _momentum, _nesterov, _rho, .. _learningRates.All, _patience, _seed,
-            _device, _precision, _threads, _wholeBatches, _limit, _restoreBest, _modelDir, _resume, _overwrite, NoReport, .. _data.All,
+            _device, _precision, _threads, _limit, _restoreBest, _modelDir, _resume, _overwrite, NoReport, .. _data.All,
         ];
 
         public TrainingOptions Read(ParseResult parsed) => new()
@@ -112,7 +111,6 @@ internal static class TrainCommand
             InitFrom = parsed.GetValue(_initFrom),
             Epochs = parsed.GetValue(_epochs),
             BatchSize = parsed.GetValue(_batchSize),
-            HalfBatches = !parsed.GetValue(_wholeBatches),
             Optimizer = _learningRates.WithSchedule(parsed, new OptimizerSettings
             {
                 Kind = OptimizerSettings.Parse(parsed.GetValue(_optimizer)!),

@@ -18,10 +18,9 @@ public sealed class KerasAdagrad : KerasOptimizer
         _accumulator = AddSlot("accumulator", InitialAccumulator);
     }
 
-    protected override void Apply(long step, FlatRange range)
+    protected override void Apply(long step)
     {
-        var (g, accumulator) = (range.Of(Gradient), range.Of(_accumulator));
-        accumulator.addcmul_(g, g, 1);
-        range.Of(Flat).addcdiv_(g, accumulator.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
+        _accumulator.addcmul_(Gradient, Gradient, 1);
+        Flat.addcdiv_(Gradient, _accumulator.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
     }
 }

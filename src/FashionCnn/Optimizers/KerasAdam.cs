@@ -19,12 +19,11 @@ public sealed class KerasAdam : KerasOptimizer
         _v = AddSlot("v");
     }
 
-    protected override void Apply(long step, FlatRange range)
+    protected override void Apply(long step)
     {
-        var (g, m, v) = (range.Of(Gradient), range.Of(_m), range.Of(_v));
-        m.lerp_(g, 1 - Beta1);
-        v.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
+        _m.lerp_(Gradient, 1 - Beta1);
+        _v.mul_(Beta2).addcmul_(Gradient, Gradient, 1 - Beta2);
         double alpha = LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step));
-        range.Of(Flat).addcdiv_(m, v.sqrt().add_(OptimizerSettings.Epsilon), -alpha);
+        Flat.addcdiv_(_m, _v.sqrt().add_(OptimizerSettings.Epsilon), -alpha);
     }
 }

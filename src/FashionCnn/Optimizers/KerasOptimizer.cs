@@ -93,36 +93,15 @@ public abstract class KerasOptimizer : IDisposable
     /// <summary>One update from the gradients the last backward pass left.</summary>
     public void Update()
     {
-        BeginUpdate();
-        UpdatePart(0, 1);
-    }
-
-    /// <summary>
-    /// The first half of an update made in parts (<see cref="UpdatePart"/>): fixes the rate and counts the step. Every rule here
-    /// treats each number on its own, so the parts of one update may run on different threads at once.
-    /// </summary>
-    public void BeginUpdate()
-    {
-        LearningRate = CurrentLearningRate;
-        Step++;
-    }
-
-    /// <summary>Updates part <paramref name="index"/> of <paramref name="parts"/> equal ranges of the parameters, after <see cref="BeginUpdate"/>.</summary>
-    public void UpdatePart(int index, int parts)
-    {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        Apply(Step, FlatRange.Part(Flat.numel(), index, parts));
+        LearningRate = CurrentLearningRate;
+        Step++;
+        Apply(Step);
     }
 
-    /// <summary>The flat gradient buffer (every parameter's .grad is a view of it), for gradients computed elsewhere to be added to.</summary>
-    internal Tensor GradientBuffer => Gradient;
-
-    /// <summary>
-    /// The update rule: <paramref name="range"/> of <see cref="Flat"/> changes by the same range of <see cref="Gradient"/> at 1-based
-    /// iteration <paramref name="step"/>, with the same range of each slot.
-    /// </summary>
-    protected abstract void Apply(long step, FlatRange range);
+    /// <summary>The update rule: <see cref="Flat"/> changes by <see cref="Gradient"/> at 1-based iteration <paramref name="step"/>.</summary>
+    protected abstract void Apply(long step);
 
     /// <summary>The slots' values on the host, named <c>optimizer.&lt;slot&gt;</c>, for a checkpoint that training can resume from.</summary>
     public IReadOnlyList<NamedTensor> State() =>

@@ -18,11 +18,10 @@ public sealed class KerasRmsprop : KerasOptimizer
         _velocity = AddSlot("velocity");
     }
 
-    protected override void Apply(long step, FlatRange range)
+    protected override void Apply(long step)
     {
         double rho = Settings.EffectiveRho;
-        var (g, velocity) = (range.Of(Gradient), range.Of(_velocity));
-        velocity.mul_(rho).addcmul_(g, g, 1 - rho);
-        range.Of(Flat).addcdiv_(g, velocity.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
+        _velocity.mul_(rho).addcmul_(Gradient, Gradient, 1 - rho);
+        Flat.addcdiv_(Gradient, _velocity.add(OptimizerSettings.Epsilon).sqrt_(), -LearningRate);
     }
 }

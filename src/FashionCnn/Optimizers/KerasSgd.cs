@@ -17,17 +17,16 @@ public sealed class KerasSgd : KerasOptimizer
         if (settings.EffectiveMomentum > 0) _momentum = AddSlot("momentum");
     }
 
-    protected override void Apply(long step, FlatRange range)
+    protected override void Apply(long step)
     {
-        var (flat, g) = (range.Of(Flat), range.Of(Gradient));
         if (_momentum is null)
         {
-            flat.add_(g, -LearningRate);
+            Flat.add_(Gradient, -LearningRate);
             return;
         }
         double mu = Settings.EffectiveMomentum;
-        var momentum = range.Of(_momentum).mul_(mu).add_(g, -LearningRate);
-        if (Settings.Nesterov) flat.add_(momentum, mu).add_(g, -LearningRate);
-        else flat.add_(momentum);
+        _momentum.mul_(mu).add_(Gradient, -LearningRate);
+        if (Settings.Nesterov) Flat.add_(_momentum, mu).add_(Gradient, -LearningRate);
+        else Flat.add_(_momentum);
     }
 }

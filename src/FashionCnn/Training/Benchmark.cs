@@ -17,9 +17,6 @@ public sealed record BenchmarkOptions
 
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Train as <see cref="TrainingOptions.HalfBatches"/> says.</summary>
-    public bool HalfBatches { get; init; } = new TrainingOptions().HalfBatches;
-
     /// <summary>The device, threads and dtype policy.</summary>
     public ComputeOptions Compute { get; init; } = new();
 
@@ -65,7 +62,7 @@ public sealed record BenchmarkResult(
     double PeakResidentMegabytes, string Device, int Threads, int BatchSize, int Steps, string Model, long Parameters,
     string Precision, double StepGflop, double AchievedGflops, PeakRate MatmulPeak, IReadOnlyList<PeakRate> Convolutions,
     IReadOnlyList<ProfilePart>? Profile, EngineComparison? Engines = null, BaselineComparison? Baseline = null,
-    PrecisionComparison? Precisions = null, bool HalfBatches = false)
+    PrecisionComparison? Precisions = null)
 {
     /// <summary>The step's achieved rate as a share of the matrix-product peak of its compute dtype: comparable across machines.</summary>
     public double Efficiency => AchievedGflops / MatmulPeak.Gflops;
@@ -89,7 +86,7 @@ public static class Benchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineWindow, 1);
         var trainingOptions = new TrainingOptions
         {
-            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture, HalfBatches = options.HalfBatches,
+            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture
         }.Validated();
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
@@ -137,7 +134,7 @@ public static class Benchmark
                 peakMegabytes, device.Description, torch.get_num_threads(), options.BatchSize, done,
                 model.Description, model.Spec.ParameterCount, options.Compute.Precision.Name(), stepGflop, stepGflop / (msPerStep / 1000),
                 MachinePeak.Matmul(dtype, device.Device), MachinePeak.Convolutions(model.Spec, options.BatchSize, options.Compute.Precision, device.Device),
-                profile, engines, baseline, precisions, trainer.SplitsBatches);
+                profile, engines, baseline, precisions);
         }
     }
 

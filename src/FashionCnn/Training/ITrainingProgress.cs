@@ -14,12 +14,11 @@ public interface ITrainingProgress
 
 /// <summary>
 /// What is about to be trained, where; <paramref name="InitFrom"/> names the file whose weights the model starts from,
-/// and <paramref name="InitialValLoss"/> is that model's val_loss, which an epoch must beat to be saved; <paramref name="HalfBatches"/>
-/// whether each step computes its batch as two halves at once (<see cref="TrainingOptions.HalfBatches"/>).
+/// and <paramref name="InitialValLoss"/> is that model's val_loss, which an epoch must beat to be saved.
 /// </summary>
 public sealed record RunDescription(string DataDirectory, string Device, int Threads, int TrainCount, int ValidationCount,
     int Epochs, int StepsPerEpoch, int BatchSize, int ResumedAfterEpoch, string Model, long Parameters, string Optimizer, string? InitFrom, string Precision,
-    double? InitialValLoss = null, bool HalfBatches = false);
+    double? InitialValLoss = null);
 
 /// <summary>Running metrics of the epoch so far (0-based epoch, 1-based step).</summary>
 public sealed record StepProgress(int Epoch, int Epochs, int Step, int Steps, double Loss, double Accuracy, TimeSpan Elapsed);

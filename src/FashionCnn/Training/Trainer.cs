@@ -30,15 +30,7 @@ public sealed class Trainer : IDisposable
         _net = net;
         _options = options;
         _optimizer = KerasOptimizer.Create(options.Optimizer, net.parameters());
-        if (options.HalfBatches && HalfBatchReplica.Suits(net, options.Compute.Threads))
-            _halves = new HalfBatchReplica(net, _optimizer, options.Compute.Threads / 2);
     }
-
-    /// <summary>Each step's batch computed as two halves on two threads at once (<see cref="HalfBatchReplica"/>); null: the whole batch at once.</summary>
-    private readonly HalfBatchReplica? _halves;
-
-    /// <summary>Whether each step computes its batch as two halves at once, each with half of the threads.</summary>
-    public bool SplitsBatches => _halves is not null;
 
     public KerasOptimizer Optimizer => _optimizer;
 
@@ -59,14 +51,6 @@ public sealed class Trainer : IDisposable
         // Dropout draws from a generator of the run's own, seeded per epoch: every epoch is reproducible on its own.
         using var dropoutRandomness = new Generator(unchecked((ulong)EpochSeed(_options.Seed, epoch)), device);
         _net.TrainingGenerator = dropoutRandomness;
-        // The second half-batch's draws: another stream of the same seed (the golden ratio's 64-bit constant apart).
-        using var secondHalfRandomness = new Generator(unchecked((ulong)EpochSeed(_options.Seed, epoch) + 0x9E3779B97F4A7C15UL), device);
-        int threads = torch.get_num_threads();
-        if (_halves is not null)
-        {
-            _halves.TrainingGenerator = secondHalfRandomness;
-            torch.set_num_threads(_halves.Threads);
-        }
         _net.train();
         try
         {
@@ -75,11 +59,6 @@ public sealed class Trainer : IDisposable
         finally
         {
             _net.TrainingGenerator = null;
-            if (_halves is not null)
-            {
-                _halves.TrainingGenerator = null;
-                torch.set_num_threads(threads);
-            }
         }
     }
 
@@ -107,12 +86,16 @@ public sealed class Trainer : IDisposable
                 int count = Math.Min(batch, train.Count - step * batch);
                 var (images, labels) = Batch(train, order, step);
 
-                var (loss, stepCorrect) = Step(images, labels);
+                _optimizer.ZeroGrad();
+                var logits = _net.call(images);
+                var loss = Loss(logits, labels);
+                loss.backward();
+                _optimizer.Update();
 
                 // Keras reports the running mean over the epoch's batches, weighted by batch size.
-                stepLosses.narrow(0, step, 1).copy_(loss.reshape(1));
-                lossSum.add_(loss.to_type(ScalarType.Float64).mul(count));
-                correct.add_(stepCorrect);
+                stepLosses.narrow(0, step, 1).copy_(loss.detach().reshape(1));
+                lossSum.add_(loss.detach().to_type(ScalarType.Float64).mul(count));
+                correct.add_(logits.detach().argmax(1).eq(labels).sum());
                 seen += count;
             }
             if (step == steps - 1 || clock.Elapsed - lastReport >= ProgressInterval)
@@ -128,29 +111,6 @@ public sealed class Trainer : IDisposable
         if (seen == 0) return new EpochTraining(double.NaN, double.NaN, false);
         // Reading the sums waits for the device: a timed window ends when its work has finished.
         return new EpochTraining(lossSum.item<double>() / seen, (double)correct.item<long>() / seen, step == steps);
-    }
-
-    /// <summary>One update from one batch: the batch's mean loss (detached) and its number of correct predictions.</summary>
-    private (Tensor Loss, Tensor Correct) Step(Tensor images, Tensor labels)
-    {
-        if (_halves is not null && images.shape[0] >= 2) return _halves.Step(images, labels);
-        _optimizer.ZeroGrad();
-        var result = Backward(_net, images, labels, 1.0);
-        _optimizer.Update();
-        return result;
-    }
-
-    /// <summary>
-    /// Forward and backward of <paramref name="images"/>: the loss weighted by <paramref name="share"/> (the images' share of the
-    /// batch, so that the gradients of a batch's parts sum to the batch's) and the correct predictions, both detached.
-    /// </summary>
-    internal static (Tensor WeightedLoss, Tensor Correct) Backward(SequentialNet net, Tensor images, Tensor labels, double share)
-    {
-        var logits = net.call(images);
-        var loss = Loss(logits, labels);
-        if (share != 1.0) loss = loss.mul(share);
-        loss.backward();
-        return (loss.detach(), logits.detach().argmax(1).eq(labels).sum());
     }
 
     /// <summary>Step <paramref name="step"/>'s images (in the network's input form) and labels, gathered on the device.</summary>
@@ -175,9 +135,5 @@ public sealed class Trainer : IDisposable
         return from + (int)bad.nonzero()[0, 0].item<long>();
     }
 
-    public void Dispose()
-    {
-        _halves?.Dispose();
-        _optimizer.Dispose();
-    }
+    public void Dispose() => _optimizer.Dispose();
 }

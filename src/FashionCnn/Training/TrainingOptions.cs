@@ -39,12 +39,6 @@ public sealed record TrainingOptions
     /// <summary>Images per step; Keras' default of 32 gives 1,500 steps over 48,000 images.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>
-    /// Compute each step's batch as two halves at once, each on its own thread with half of the threads, where that pays
-    /// (<see cref="HalfBatchReplica.Suits"/>: a float32 CNN without BatchNormalization on a CPU, 2 threads or more); false: the whole batch with all of them.
-    /// </summary>
-    public bool HalfBatches { get; init; } = true;
-
     /// <summary>The optimizer and its hyperparameters; Adam as in the book's chapter 8 (Keras' compile() default is RMSprop).</summary>
     public OptimizerSettings Optimizer { get; init; } = new();
 

@@ -245,7 +245,7 @@ public sealed class TrainingRun : IDisposable
             _train.Count, _validation!.Count, _options.Epochs, steps, _options.BatchSize, _firstEpoch,
             _model.Description, _model.Spec.ParameterCount,
             _options.Optimizer.Describe() + (_options.ReduceLROnPlateau is { } plateau ? $", {plateau.Describe()}" : ""), _model.InitialWeights is null ? null : _model.Source,
-            _options.Compute.Precision.Name(), _sourceValLoss, _trainer.SplitsBatches));
+            _options.Compute.Precision.Name(), _sourceValLoss));
         _runRecord.Write(_data, ended: null);
     }
 

@@ -57,6 +57,22 @@ public class BenchCommandTests
         Assert.Equal(3, baseline.GetProperty("rounds").GetInt32());
     }
 
+    [Fact]
+    public void Bench_compare_precision_prints_float32_and_mixed_bfloat16_rates_and_their_ratio()
+    {
+        var result = CliRunner.Run(TestPaths.RepositoryRoot, "bench", "--compare-precision", "--precision", "mixed_bfloat16", "--steps", "4", "--batch-size", "16", "--threads", "1", "--device", "cpu");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        double Rate(string name) => double.Parse(
+            Regex.Match(result.Stdout, $@"^  {name} +(\d+) samples/s", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(result.Stdout),
+            CultureInfo.InvariantCulture);
+        // float32 is the reference whichever precision the benchmark itself ran.
+        double float32 = Rate("float32"), bfloat16 = Rate("mixed_bfloat16");
+        var ratio = Regex.Match(result.Stdout, @"^  ratio +(\d+\.\d\d)× float32's rate with mixed_bfloat16", RegexOptions.Multiline);
+        Assert.True(ratio.Success, result.Stdout);
+        Assert.Equal(bfloat16 / float32, double.Parse(ratio.Groups[1].Value, CultureInfo.InvariantCulture), 0.005 + bfloat16 / float32 * (1 / float32 + 1 / bfloat16));
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("train", "--help")]
