@@ -24,12 +24,12 @@ internal static class BenchCommand
         var baseline = new Option<bool>("--baseline")
         {
             Description = $"Also train the same network written the way a TorchSharp user would (nn.Sequential, torch.optim.Adam, nn.CrossEntropyLoss, float32) on the same batches, "
-                + $"alternating windows of {defaults.BaselineWindow} steps with the tool's step until each has run --steps steps (at least 3 rounds), and print both rates (medians) and their ratio.",
+                + $"alternating windows of {defaults.ComparisonWindow} steps with the tool's step until each has run --steps steps (at least 3 rounds), and print both rates (medians) and their ratio.",
         };
         var comparePrecision = new Option<bool>("--compare-precision")
         {
             Description = $"Also train the same network from the same weights in the other precision (float32 against mixed_bfloat16) on the same batches, "
-                + $"alternating windows of {defaults.BaselineWindow} steps until each has run --steps steps (at least 3 rounds), and print both rates (medians) and their ratio.",
+                + $"alternating windows of {defaults.ComparisonWindow} steps until each has run --steps steps (at least 3 rounds), and print both rates (medians) and their ratio.",
         };
         var data = new DataOptionSet();
         var command = new Command("bench", "Measure training and evaluation throughput with the real code, against this machine's own matrix-product and convolution rates; time to the first step; peak memory.")

@@ -43,13 +43,13 @@ public sealed record BenchmarkOptions
     public bool Baseline { get; init; }
 
     /// <summary>
-    /// Steps per window of the baseline comparison, which alternates a window of the tool's step and one of the baseline's for
-    /// <see cref="Steps"/> steps each, in at least 3 rounds. Short windows share the load of a busy machine alike: with
+    /// Steps per window of the comparisons (<see cref="Baseline"/>, <see cref="ComparePrecision"/>), which alternate a window of each
+    /// side for <see cref="Steps"/> steps each, in at least 3 rounds. Short windows share the load of a busy machine alike: with
     /// windows of 300 steps, one side could run while another process held a core and the ratio of three runs ranged 0.7–1.5.
     /// </summary>
-    public int BaselineWindow { get; init; } = 50;
+    public int ComparisonWindow { get; init; } = 50;
 
-    /// <summary>Also train the network in the other precision and compare the two rates (<see cref="PrecisionComparison"/>), in windows of <see cref="BaselineWindow"/> steps.</summary>
+    /// <summary>Also train the network in the other precision and compare the two rates (<see cref="PrecisionComparison"/>), in windows of <see cref="ComparisonWindow"/> steps.</summary>
     public bool ComparePrecision { get; init; }
 }
 
@@ -83,7 +83,7 @@ public static class Benchmark
         ArgumentOutOfRangeException.ThrowIfNegative(options.WarmupSteps);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ProfileSteps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.EngineRounds, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BaselineWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ComparisonWindow, 1);
         var trainingOptions = new TrainingOptions
         {
             BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture

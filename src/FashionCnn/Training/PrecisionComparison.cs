@@ -21,7 +21,7 @@ public sealed record PrecisionComparison(double Float32SamplesPerSecond, double 
         other.Precision = net.Precision == Precision.Float32 ? Precision.MixedBFloat16 : Precision.Float32;
         using var otherTrainer = new Trainer(other, trainingOptions);
         otherTrainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: Math.Max(1, options.WarmupSteps));
-        var (medians, rounds, window) = AlternatingWindows.Measure(train, options.BatchSize, options.Steps, options.BaselineWindow,
+        var (medians, rounds, window) = AlternatingWindows.Measure(train, options.BatchSize, options.Steps, options.ComparisonWindow,
             (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps),
             (epoch, steps) => otherTrainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps));
         bool mainIsFloat32 = net.Precision == Precision.Float32;

@@ -29,9 +29,7 @@ public class BenchCommandTests
         var result = CliRunner.Run(TestPaths.RepositoryRoot, "bench", "--baseline", "--steps", "5", "--batch-size", "16", "--threads", "1", "--device", "cpu");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        double Rate(string name) => double.Parse(
-            Regex.Match(result.Stdout, $@"^  {name} +(\d+) samples/s", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(result.Stdout),
-            CultureInfo.InvariantCulture);
+        double Rate(string name) => PrintedRate(result.Stdout, name);
         double tool = Rate("fashioncnn"), baseline = Rate("torchsharp");
         var ratio = Regex.Match(result.Stdout, @"^  ratio +(\d+\.\d\d)× the idiomatic TorchSharp", RegexOptions.Multiline);
         Assert.True(ratio.Success, result.Stdout);
@@ -63,9 +61,7 @@ public class BenchCommandTests
         var result = CliRunner.Run(TestPaths.RepositoryRoot, "bench", "--compare-precision", "--precision", "mixed_bfloat16", "--steps", "4", "--batch-size", "16", "--threads", "1", "--device", "cpu");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        double Rate(string name) => double.Parse(
-            Regex.Match(result.Stdout, $@"^  {name} +(\d+) samples/s", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(result.Stdout),
-            CultureInfo.InvariantCulture);
+        double Rate(string name) => PrintedRate(result.Stdout, name);
         // float32 is the reference whichever precision the benchmark itself ran.
         double float32 = Rate("float32"), bfloat16 = Rate("mixed_bfloat16");
         var ratio = Regex.Match(result.Stdout, @"^  ratio +(\d+\.\d\d)× float32's rate with mixed_bfloat16", RegexOptions.Multiline);
@@ -87,4 +83,9 @@ public class BenchCommandTests
         Assert.DoesNotContain("libtorch", result.Stderr);
         Assert.DoesNotContain("libLibTorchSharp", result.Stderr);
     }
+
+    /// <summary>The samples/s printed on the line "  NAME   1234 samples/s" of bench's text output.</summary>
+    private static double PrintedRate(string stdout, string name) => double.Parse(
+        Regex.Match(stdout, $@"^  {name} +(\d+) samples/s", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(stdout),
+        CultureInfo.InvariantCulture);
 }
