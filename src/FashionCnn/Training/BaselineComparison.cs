@@ -16,7 +16,7 @@ public sealed record BaselineComparison(double SamplesPerSecond, double Baseline
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         baseline.TrainSteps(train, 0, trainingOptions.Seed, options.BatchSize, Math.Min(options.WarmupSteps, stepsPerEpoch));
         var (medians, rounds, window) = AlternatingWindows.Measure(train, options.BatchSize, options.Steps, options.ComparisonWindow,
-            (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps),
+            (epoch, steps) => trainer.TrainSteps(train, epoch, steps),
             (epoch, steps) => baseline.TrainSteps(train, epoch, trainingOptions.Seed, options.BatchSize, steps));
         return new BaselineComparison(medians[0], medians[1], baseline.ParameterCount, rounds, window);
     }

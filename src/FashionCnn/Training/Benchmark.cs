@@ -86,7 +86,7 @@ public static class Benchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ComparisonWindow, 1);
         var trainingOptions = new TrainingOptions
         {
-            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture
+            BatchSize = options.BatchSize, Compute = options.Compute, Epochs = 1, Architecture = options.Architecture,
         }.Validated();
         ArchitectureSource.RequireOption(options.Architecture, "--architecture");
         DataSources.RequireOptions(options.Data);
@@ -112,7 +112,7 @@ public static class Benchmark
             if (options.WarmupSteps > 1)
                 trainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: options.WarmupSteps - 1);
             var (trainSeconds, done) = TimeSteps(train, options.BatchSize, options.Steps,
-                (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps));
+                (epoch, steps) => trainer.TrainSteps(train, epoch, steps));
 
             using var classifier = TorchSharpClassifier.Borrowing(net, summary.ClassNames, device.Device);
             Evaluation.Run(classifier, validation, options.EvalBatchSize); // warm-up: first use of the inference path

@@ -22,8 +22,8 @@ public sealed record PrecisionComparison(double Float32SamplesPerSecond, double 
         using var otherTrainer = new Trainer(other, trainingOptions);
         otherTrainer.TrainEpoch(train, 1, NoProgress.Instance, CancellationToken.None, stepLimit: Math.Max(1, options.WarmupSteps));
         var (medians, rounds, window) = AlternatingWindows.Measure(train, options.BatchSize, options.Steps, options.ComparisonWindow,
-            (epoch, steps) => trainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps),
-            (epoch, steps) => otherTrainer.TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps));
+            (epoch, steps) => trainer.TrainSteps(train, epoch, steps),
+            (epoch, steps) => otherTrainer.TrainSteps(train, epoch, steps));
         bool mainIsFloat32 = net.Precision == Precision.Float32;
         return new PrecisionComparison(medians[mainIsFloat32 ? 0 : 1], medians[mainIsFloat32 ? 1 : 0], rounds, window);
     }

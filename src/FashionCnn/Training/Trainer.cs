@@ -62,6 +62,10 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    /// <summary>A benchmark's timed window: <paramref name="steps"/> steps of epoch <paramref name="epoch"/>, without progress or cancellation.</summary>
+    public void TrainSteps(DeviceDataset train, int epoch, int steps) =>
+        TrainEpoch(train, epoch, NoProgress.Instance, CancellationToken.None, stepLimit: steps);
+
     private EpochTraining RunSteps(DeviceDataset train, int epoch, int steps, ITrainingProgress progress, CancellationToken cancellation)
     {
         var device = train.Images.device;
