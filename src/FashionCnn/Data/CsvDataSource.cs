@@ -101,10 +101,39 @@ public static class CsvDataSource
         return new ImageShape(side, side, channels);
     }
 
-    /// <summary>Parses <c>label,v1,…</c> into <paramref name="image"/>; returns the label.</summary>
+    /// <summary>
+    /// Parses <c>label,v1,…</c> into <paramref name="image"/>; returns the label. A row of plain numbers 0–255 and commas
+    /// is read in one pass over its bytes; any other row (spaces, quotes, a wrong count, a bad value) is read again field
+    /// by field, which names what is wrong. <c>evaluate</c> of the test split from Kaggle's two files (155 MB) took 6.0 s longer
+    /// than from the IDX files when every row was read field by field, 0.4–1.2 s longer this way.
+    /// </summary>
     private static int ParseRow(ReadOnlySpan<byte> row, byte[] image, int fields, string path, int line)
     {
         if (row.Length > 0 && row[^1] == '\r') row = row[..^1];
+        return ParsePlainRow(row, image, fields) ?? ParseRowByField(row, image, fields, path, line);
+    }
+
+    /// <summary>The label of a row of exactly <paramref name="fields"/> plain numbers 0–255, its pixels in <paramref name="image"/>; else null.</summary>
+    private static int? ParsePlainRow(ReadOnlySpan<byte> row, byte[] image, int fields)
+    {
+        int position = 0, label = 0;
+        for (int field = 0; field < fields; field++)
+        {
+            int number = 0, start = position;
+            while (position < row.Length && (uint)(row[position] - '0') <= 9 && position - start < 3)
+                number = number * 10 + (row[position++] - '0');
+            if (position == start || number > 255) return null;
+            bool last = field == fields - 1;
+            if (last ? position != row.Length : position >= row.Length || row[position] != ',') return null;
+            position++;
+            if (field == 0) label = number;
+            else image[field - 1] = (byte)number;
+        }
+        return label;
+    }
+
+    private static int ParseRowByField(ReadOnlySpan<byte> row, byte[] image, int fields, string path, int line)
+    {
         int count = row.Count((byte)',') + 1;
         if (count != fields)
             throw new FashionCnnException($"{path} line {line}: {count:N0} values, the header has {fields:N0} (label and {fields - 1:N0} pixels).");
