@@ -53,20 +53,18 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
 
     /// <summary>
     /// The convolution without its activation, in the policy's compute dtype: float32, or bfloat16 on bfloat16 copies of the weights.
-    /// In training, a convolution of a one-channel image (the first layer of every image model here) is computed as a
-    /// product of the unfolded image with the kernel, which gives its output channels-last at once. oneDNN returns
-    /// such a convolution's output channels-first (a one-channel input is both layouts at once), after which the
-    /// pooling and the backward pass ran on the slow layout; measured with bench on the book's CNN, alternating five
-    /// times: 2,550 samples/s unfolded against 2,070 with oneDNN and 2,250 with oneDNN plus a copy to channels-last,
-    /// whose extra 3 MB per step also drove glibc's heap from 380 MB to over 800 MB. Inference keeps oneDNN, given the
-    /// one-channel input with channels-last strides (<see cref="TensorLayout.ChannelsLast"/>) so that its output and the pooling after
-    /// it are channels-last too: bench's evaluation of the 12,000 validation images, 18,200–18,700 images/s against
-    /// 7,000 with the channels-first output (whose max pooling alone took 0.9 s) and 15,300–16,700 unfolded.
-    /// A one-channel input whose gradient is asked for (saliency) goes the unfolded way too: libtorch 2.10's oneDNN
+    /// Inputs are channels-last (<see cref="TensorLayout.ChannelsLast"/>), oneDNN's fast path, and its output and every layer after
+    /// it stay so. A one-channel image (the first layer of every image model here) is both layouts at once, and oneDNN returns
+    /// its output channels-first unless the input carries channels-last strides, after which the pooling and the backward pass
+    /// ran on the slow layout (channels-first, the pooling after the first convolution alone took 0.9 s of the 12,000 validation
+    /// images). Given those strides, in training as in inference: mixed_bfloat16 trained 4,949, 4,816 and 4,529 samples/s
+    /// against 4,020, 4,203 and 4,477 with the patches of <see cref="UnfoldedConvolution"/>, float32 4,544, 4,527 and 4,689
+    /// against 4,338, 4,200 and 4,667 (bench, alternating processes, 2026-12-04).
+    /// A one-channel input whose gradient is asked for (saliency) goes the unfolded way: libtorch 2.10's oneDNN
     /// computes the input gradient of a channels-first convolution wrongly when its filters are not a multiple of 16
     /// and the batch holds more than one image, reading memory it never wrote (on an AMD EPYC with avx512_bf16, 3 images
     /// through 2 to 15 filters: errors of 0.4 and at times NaN, different from one call to the next). Inputs of more
-    /// channels are channels-last (<see cref="TensorLayout.ChannelsLast"/>), where oneDNN's input gradient was right in every case tried.
+    /// channels are channels-last, where oneDNN's input gradient was right in every case tried.
     /// </summary>
     public Tensor Convolve(LayerRun run, Tensor x)
     {
@@ -75,7 +73,7 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
         var weight = run.Compute(module.weight!);
         var bias = run.Compute(module.bias!);
         long padding = OwnPadding(run.Input);
-        if (input.shape[1] == 1 && (run.Training || input.requires_grad)) return UnfoldedConvolution(input, weight, bias, padding);
+        if (input.shape[1] == 1 && input.requires_grad) return UnfoldedConvolution(input, weight, bias, padding);
         return nn.functional.conv2d(TensorLayout.ChannelsLast(input), weight, bias, strides: [Strides, Strides], padding: [padding, padding]);
     }
 
@@ -113,11 +111,10 @@ public sealed record Conv2D(string Name, int Filters, int KernelSize, Activation
     /// <summary>
     /// The same convolution as one product of the image's k×k patches and a column of ones (N·rows·columns, k·k + 1)
     /// with the kernel and the bias stacked below it (k·k + 1, filters); the patches are gathered as k·k strided views
-    /// of the padded image. Written this way, backward computes the kernel's and the bias' gradient as one product
-    /// patchesᵀ·grad; nn.functional.linear's backward computes gradᵀ·patches, which libtorch runs about four times
-    /// slower for this shape, and sums the bias' gradient over the long axis apart. Timed alone at the book's CNN's
-    /// shapes, this layer's forward and backward with its pooling: 2.3 ms against 3.4 ms; with the ReLU moved after
-    /// the pooling (<see cref="SequentialNet.Forward"/>), bench alternating four times: 3,636 against 3,272 samples/s (medians).
+    /// of the padded image, and the product's output is channels-last as it stands. Backward computes the kernel's and
+    /// the bias' gradient as one product patchesᵀ·grad (nn.functional.linear's backward computes gradᵀ·patches, which
+    /// libtorch ran about four times slower for this shape, and sums the bias' gradient apart), and the input's gradient
+    /// through the views, without oneDNN.
     /// </summary>
     private Tensor UnfoldedConvolution(Tensor input, Tensor weight, Tensor bias, long padding)
     {
