@@ -59,6 +59,44 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Adam_follows_keras_formula_over_every_value_of_many_parameters()
+    {
+        // Adam updates the host's buffers a vector of values at a time and the last few one by one: 3 parameters of
+        // 301 values in all, gradients of several magnitudes, ten steps, against the formula above in doubles.
+        var random = new Random(17);
+        int[] sizes = [256, 40, 5];
+        double[] theta = Enumerable.Range(0, sizes.Sum()).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var parameters = new List<Parameter>();
+        int offset = 0;
+        foreach (int size in sizes)
+        {
+            parameters.Add(new Parameter(tensor(theta[offset..(offset + size)].Select(x => (float)x).ToArray())));
+            offset += size;
+        }
+        double[] m = new double[theta.Length], v = new double[theta.Length];
+        using var optimizer = KerasOptimizer.Create(new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = 0.01 }, parameters);
+        for (int t = 1; t <= 10; t++)
+        {
+            float[] gradients = theta.Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-4, 2)))).ToArray();
+            offset = 0;
+            foreach (var p in parameters)
+            {
+                using (no_grad()) p.grad!.copy_(tensor(gradients[offset..(offset + (int)p.numel())]));
+                offset += (int)p.numel();
+            }
+            optimizer.Update();
+            double alpha = 0.01 * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t));
+            for (int i = 0; i < theta.Length; i++)
+            {
+                m[i] += (gradients[i] - m[i]) * (1 - 0.9);
+                v[i] += ((double)gradients[i] * gradients[i] - v[i]) * (1 - 0.999);
+                theta[i] -= alpha * m[i] / (Math.Sqrt(v[i]) + 1e-7);
+            }
+        }
+        AssertClose(theta, parameters.SelectMany(p => p.data<float>().ToArray()).ToArray());
+    }
+
+    [Fact]
     public void Sgd_without_momentum_subtracts_the_scaled_gradient_with_keras_default_rate()
     {
         double[] theta = [.. Start];
