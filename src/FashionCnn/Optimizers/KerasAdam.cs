@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +24,7 @@ public sealed class KerasAdam : KerasOptimizer
     protected override void Apply(long step)
     {
         double alpha = LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step));
-        if (Flat.device_type == DeviceType.CPU)
+        if (OnHost)
         {
             ApplyOnHost((float)alpha);
             return;
@@ -44,7 +43,7 @@ public sealed class KerasAdam : KerasOptimizer
     /// </summary>
     private unsafe void ApplyOnHost(float alpha)
     {
-        float* theta = Data(Flat), g = Data(Gradient), m = Data(_m), v = Data(_v);
+        float* theta = HostFloats(Flat), g = HostFloats(Gradient), m = HostFloats(_m), v = HostFloats(_v);
         long n = Flat.numel(), i = 0;
         float keep1 = (float)(1 - Beta1), beta2 = (float)Beta2, keep2 = (float)(1 - Beta2), epsilon = (float)OptimizerSettings.Epsilon;
         if (Vector.IsHardwareAccelerated)
@@ -70,14 +69,4 @@ public sealed class KerasAdam : KerasOptimizer
             theta[i] += -alpha * m[i] / (MathF.Sqrt(v[i]) + epsilon);
         }
     }
-
-    /// <summary>The first float of a contiguous float32 host tensor, by the call TorchSharp's own accessors make.</summary>
-    private static unsafe float* Data(Tensor t)
-    {
-        if (t.dtype != ScalarType.Float32 || !t.is_contiguous()) throw new InvalidOperationException("Adam's buffers are contiguous float32");
-        return (float*)THSTensor_data(t.Handle);
-    }
-
-    [DllImport("LibTorchSharp")]
-    private static extern IntPtr THSTensor_data(IntPtr handle);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FashionCnn.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -102,6 +103,23 @@ public abstract class KerasOptimizer : IDisposable
 
     /// <summary>The update rule: <see cref="Flat"/> changes by <see cref="Gradient"/> at 1-based iteration <paramref name="step"/>.</summary>
     protected abstract void Apply(long step);
+
+    /// <summary>
+    /// Whether the buffers live in the host's memory, where an update rule can run as one pass over them
+    /// (<see cref="HostFloats"/>) instead of as several libtorch operations.
+    /// </summary>
+    protected bool OnHost => Flat.device_type == DeviceType.CPU;
+
+    /// <summary>The first float of a flat buffer (<see cref="Flat"/>, <see cref="Gradient"/> or a slot) on the host, by the call TorchSharp's own accessors make.</summary>
+    protected static unsafe float* HostFloats(Tensor buffer)
+    {
+        if (buffer.device_type != DeviceType.CPU || buffer.dtype != ScalarType.Float32 || !buffer.is_contiguous())
+            throw new InvalidOperationException("an optimizer's buffers on the host are contiguous float32");
+        return (float*)THSTensor_data(buffer.Handle);
+    }
+
+    [DllImport("LibTorchSharp")]
+    private static extern IntPtr THSTensor_data(IntPtr handle);
 
     /// <summary>The slots' values on the host, named <c>optimizer.&lt;slot&gt;</c>, for a checkpoint that training can resume from.</summary>
     public IReadOnlyList<NamedTensor> State() =>

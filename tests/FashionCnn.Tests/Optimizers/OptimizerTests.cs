@@ -58,11 +58,13 @@ public class OptimizerTests
         AssertClose(theta, ThreeSteps(new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = 0.1 }));
     }
 
-    [Fact]
-    public void Adam_follows_keras_formula_over_every_value_of_many_parameters()
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Rmsprop)]
+    public void Adam_and_rmsprop_follow_keras_formulas_over_every_value_of_many_parameters(OptimizerKind kind)
     {
-        // Adam updates the host's buffers a vector of values at a time and the last few one by one: 3 parameters of
-        // 301 values in all, gradients of several magnitudes, ten steps, against the formula above in doubles.
+        // Both update the host's buffers a vector of values at a time and the last few one by one: 3 parameters of
+        // 301 values in all, gradients of several magnitudes, ten steps, against the formulas worked in doubles.
         var random = new Random(17);
         int[] sizes = [256, 40, 5];
         double[] theta = Enumerable.Range(0, sizes.Sum()).Select(_ => random.NextDouble() * 2 - 1).ToArray();
@@ -74,7 +76,8 @@ public class OptimizerTests
             offset += size;
         }
         double[] m = new double[theta.Length], v = new double[theta.Length];
-        using var optimizer = KerasOptimizer.Create(new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = 0.01 }, parameters);
+        double lr = 0.01, rho = 0.9;
+        using var optimizer = KerasOptimizer.Create(new OptimizerSettings { Kind = kind, LearningRate = lr }, parameters);
         for (int t = 1; t <= 10; t++)
         {
             float[] gradients = theta.Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-4, 2)))).ToArray();
@@ -85,12 +88,21 @@ public class OptimizerTests
                 offset += (int)p.numel();
             }
             optimizer.Update();
-            double alpha = 0.01 * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t));
+            double alpha = lr * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t));
             for (int i = 0; i < theta.Length; i++)
             {
-                m[i] += (gradients[i] - m[i]) * (1 - 0.9);
-                v[i] += ((double)gradients[i] * gradients[i] - v[i]) * (1 - 0.999);
-                theta[i] -= alpha * m[i] / (Math.Sqrt(v[i]) + 1e-7);
+                double g = gradients[i];
+                if (kind == OptimizerKind.Adam)
+                {
+                    m[i] += (g - m[i]) * (1 - 0.9);
+                    v[i] += (g * g - v[i]) * (1 - 0.999);
+                    theta[i] -= alpha * m[i] / (Math.Sqrt(v[i]) + 1e-7);
+                }
+                else
+                {
+                    v[i] = rho * v[i] + (1 - rho) * g * g;
+                    theta[i] -= lr * g / Math.Sqrt(v[i] + 1e-7);
+                }
             }
         }
         AssertClose(theta, parameters.SelectMany(p => p.data<float>().ToArray()).ToArray());
