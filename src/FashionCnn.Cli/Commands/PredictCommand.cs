@@ -36,20 +36,7 @@ internal static class PredictCommand
         {
             files, model, architecture, index, split, top, json, invert, saveProbabilities, showInput,
         };
-        command.Validators.Add(result =>
-        {
-            // The images argument takes any word; one that looks like an option is a typo, not a picture (./--name for such a file).
-            if (result.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
-            {
-                result.AddError($"Unrecognized command or argument '{unknown}'");
-                return;
-            }
-            // --index given twice is the parser's own one-line error; reading its value here would throw instead.
-            if (result.GetResult(index) is { Tokens.Count: > 1 }) return;
-            bool hasFiles = result.GetValue(files) is { Length: > 0 }, hasIndex = result.GetValue(index) is not null;
-            if (hasFiles == hasIndex)
-                result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");
-        });
+        command.Validators.Add(result => RequireFilesOrIndex(result, files, index));
         data.AddTo(command);
         command.SetAction(parsed =>
         {
@@ -71,6 +58,22 @@ internal static class PredictCommand
             return outcomes.Any(o => o.Failed) ? ExitCodes.BadInput : ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Image files or --index, exactly one of them; an image "file" that looks like an option is a typo.</summary>
+    private static void RequireFilesOrIndex(System.CommandLine.Parsing.CommandResult result, Argument<string[]> files, Option<int?> index)
+    {
+        // The images argument takes any word; one that looks like an option is a typo, not a picture (./--name for such a file).
+        if (result.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) is { } unknown)
+        {
+            result.AddError($"Unrecognized command or argument '{unknown}'");
+            return;
+        }
+        // --index given twice is the parser's own one-line error; reading its value here would throw instead.
+        if (result.GetResult(index) is { Tokens.Count: > 1 }) return;
+        bool hasFiles = result.GetValue(files) is { Length: > 0 }, hasIndex = result.GetValue(index) is not null;
+        if (hasFiles == hasIndex)
+            result.AddError(hasFiles ? "give image files or --index, not both" : "give one or more image files, or --index N");
     }
 
     private static string ToText(PredictionOutcome outcome)

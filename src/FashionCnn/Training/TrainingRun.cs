@@ -54,7 +54,11 @@ public sealed class TrainingRun : IDisposable
     private readonly ModelCheckpoint _checkpoint;
     private readonly ReduceLROnPlateau? _plateau;
 
-    /// <summary>Every callback, in the order Keras would run them: the history first, then the policies that read it.</summary>
+    /// <summary>
+    /// Every callback, in the order they run: the run record first (it measures memory and live tensors at the epoch's end,
+    /// before the checkpoint's and early stopping's weight copies), then the history, then the policies that read it, as Keras
+    /// runs its History before the callbacks given to fit.
+    /// </summary>
     private readonly IReadOnlyList<ITrainingCallback> _callbacks;
     private readonly RunRecord _runRecord;
     private DeviceDataset? _train;
