@@ -23,7 +23,7 @@ public static class ExplanationGrid
 {
     public const int MaxColumns = 10;
 
-    private const double Gap = 0.08, LabelWidth = 0.75;
+    private const double Gap = 0.08, LabelWidth = 0.75, MinCellHeight = 0.25, MaxCellHeight = 3;
     private const int CellPixels = 125, SingleCellPixels = 200, CaptionLinePixels = 15, Margin = 10, ColorBarPixels = 170;
 
     /// <summary>
@@ -58,7 +58,9 @@ public static class ExplanationGrid
         int columns = single ? 3 : images.Count == 0 ? 1 : (images.Count + blocks - 1) / blocks; // balanced rows: 12 images are 6 + 6
         int lines = single ? 1 : images.Select(i => i.Caption.Split('\n').Length).DefaultIfEmpty(0).Max();
         double caption = lines * CaptionLinePixels / (double)cellPixels + 0.04;
-        double blockHeight = single ? caption + 1 : caption + 3 + 2 * Gap;
+        // A cell is one unit wide (room for its caption) and as tall as the images are for that width, within reason.
+        double cellHeight = images.Count == 0 ? 1 : Math.Clamp(images[0].Shape.Height / (double)images[0].Shape.Width, MinCellHeight, MaxCellHeight);
+        double blockHeight = single ? caption + cellHeight : caption + 3 * cellHeight + 2 * Gap;
         string[] rowNames = ["image", mapName, "overlay"];
         ScottPlot.Plottables.Heatmap? scale = null;
 
@@ -70,8 +72,8 @@ public static class ExplanationGrid
             for (int part = 0; part < 3; part++)
             {
                 double cellLeft = (single ? part : column) * (1 + Gap);
-                double cellTop = blockTop - caption - (single ? 0 : part * (1 + Gap));
-                var rectangle = new CoordinateRect(cellLeft, cellLeft + 1, cellTop - 1, cellTop);
+                double cellTop = blockTop - caption - (single ? 0 : part * (cellHeight + Gap));
+                var rectangle = Fitted(new CoordinateRect(cellLeft, cellLeft + 1, cellTop - cellHeight, cellTop), image.Shape);
                 if (part == 0) pictures.Add(ImageGrid.AddColourPicture(plot, ImageColours(image, shade: 1), image.Shape.Height, image.Shape.Width, rectangle));
                 else if (part == 2) pictures.Add(ImageGrid.AddColourPicture(plot, OverlayColours(image), image.Shape.Height, image.Shape.Width, rectangle));
                 else
@@ -80,10 +82,10 @@ public static class ExplanationGrid
                     // A map with nothing above zero (Grad-CAM's ReLU of a class the layer argues against) is one flat colour:
                     // say so, as the feature maps do, rather than leave a blank square to puzzle over.
                     if (part == 1 && image.Map.All(v => v == 0))
-                        AddText(plot, "all zero", cellLeft + 0.5, cellTop - 0.5, Alignment.MiddleCenter, single ? 14 : 11, Colors.White);
+                        AddText(plot, "all zero", cellLeft + 0.5, cellTop - cellHeight / 2, Alignment.MiddleCenter, single ? 14 : 11, Colors.White);
                 }
                 if (single) AddText(plot, rowNames[part], cellLeft + 0.5, cellTop + 0.02, Alignment.LowerCenter);
-                else if (column == 0) AddText(plot, rowNames[part], -0.06, cellTop - 0.5, Alignment.MiddleRight);
+                else if (column == 0) AddText(plot, rowNames[part], -0.06, cellTop - cellHeight / 2, Alignment.MiddleRight);
             }
             if (!single) AddText(plot, image.Caption, column * (1 + Gap) + 0.5, blockTop - caption + 0.02, Alignment.LowerCenter, fontSize: 10);
         }
@@ -140,7 +142,7 @@ public static class ExplanationGrid
     }
 
     /// <summary>
-    /// Fixed margins and the picture's size, so that every cell is square: the data area is exactly <paramref name="cellPixels"/>
+    /// Fixed margins and the picture's size, so that the images' pixels are square: the data area is exactly <paramref name="cellPixels"/>
     /// per unit both ways, with room above for the title (fitted to the data area's width, narrower than the picture)
     /// and on the right for the colour bar.
     /// </summary>
@@ -157,6 +159,15 @@ public static class ExplanationGrid
         int titlePixels = (int)Math.Ceiling(titleLines * plot.Axes.Title.Label.FontSize * 1.3) + 2 * Margin;
         plot.Layout.Fixed(new PixelPadding(Margin, ColorBarPixels, Margin, titlePixels));
         return (width, dataHeight + titlePixels + Margin);
+    }
+
+    /// <summary>The image in its own proportions, as large as fits in its cell, centred.</summary>
+    public static CoordinateRect Fitted(CoordinateRect cell, Data.ImageShape shape)
+    {
+        double scale = Math.Min(cell.Width / shape.Width, cell.Height / shape.Height);
+        double width = shape.Width * scale, height = shape.Height * scale;
+        double centreX = (cell.Left + cell.Right) / 2, centreY = (cell.Bottom + cell.Top) / 2;
+        return new CoordinateRect(centreX - width / 2, centreX + width / 2, centreY - height / 2, centreY + height / 2);
     }
 
     /// <summary>The map on Turbo's scale from 0 to 1, one cell a pixel.</summary>

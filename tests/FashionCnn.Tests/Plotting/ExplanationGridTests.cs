@@ -33,6 +33,25 @@ public class ExplanationGridTests
         Assert.DoesNotContain("all zero", Texts(some));
     }
 
+    [Theory]
+    [InlineData(10, 30, 1)]
+    [InlineData(10, 30, 3)]
+    [InlineData(40, 20, 2)]
+    public void Images_maps_and_overlays_keep_the_images_proportions(int height, int width, int count)
+    {
+        var shape = new ImageShape(height, width, 1);
+        var cells = Enumerable.Range(0, count).Select(i => new ExplanationCell(new byte[height * width], shape, new float[height * width], $"{i}")).ToList();
+
+        var (plot, _, _, _) = ExplanationGrid.Draw("t", "saliency", cells);
+
+        var rectangles = plot.GetPlottables().OfType<ScottPlot.Plottables.ImageRect>().Select(p => p.Rect)
+            .Concat(plot.GetPlottables().OfType<ScottPlot.Plottables.Heatmap>().Select(h => h.GetAxisLimits())
+                .Select(l => new ScottPlot.CoordinateRect(l.Left, l.Right, l.Bottom, l.Top))).ToList();
+        Assert.Equal(3 * count, rectangles.Count);
+        Assert.All(rectangles, r => Assert.Equal(width / (double)height, r.Width / r.Height, 9));
+        Assert.All(rectangles, r => Assert.Equal(1, r.Width, 9)); // a cell's width, which its caption needs
+    }
+
     /// <summary>WCAG 2's contrast ratio of two sRGB colours: (L1 + 0.05) / (L2 + 0.05) of their relative luminances, 1 to 21.</summary>
     private static double Contrast(SKColor a, SKColor b)
     {
