@@ -23,6 +23,19 @@ internal static class DataSetWriter
         }
     }
 
+    /// <summary>
+    /// The first <paramref name="train"/> training and <paramref name="test"/> test images of Fashion-MNIST as Kaggle's two CSV
+    /// files in a new <paramref name="folder"/>: a data set for end-to-end runs that need real images but not all of them.
+    /// </summary>
+    public static string WriteSmallFashionCsv(string folder, int train, int test)
+    {
+        Directory.CreateDirectory(folder);
+        var fashion = BookSplits.Load(new DataOptions { DataDir = TestPaths.DataDirectory });
+        WriteCsv(Path.Combine(folder, "fashion-mnist_train.csv"), fashion.Parts.Train.Take(train));
+        WriteCsv(Path.Combine(folder, "fashion-mnist_test.csv"), fashion.Test.Take(test));
+        return folder;
+    }
+
     /// <summary>Each image as a PNG in FOLDER/&lt;class folder of its label&gt;/NNNNN.png, grey or RGB as the set is.</summary>
     public static void WritePngFolder(string folder, LabeledImages images, IReadOnlyList<string> classFolders)
     {

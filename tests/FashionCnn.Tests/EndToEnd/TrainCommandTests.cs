@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FashionCnn.Checkpoints;
+using FashionCnn.Tests.Data;
 using FashionCnn.Training;
 using SkiaSharp;
 
@@ -118,12 +119,15 @@ public class TrainCommandTests
     public void A_run_with_other_options_never_replaces_another_runs_files_unless_told_to()
     {
         using var temp = new TempFolder();
-        string[] first = ["train", "--no-report", "--epochs", "1", "--limit", "256", "--device", "cpu", "--model-dir", temp.Path];
+        // Real images, few of them (validation on 200), so that the four runs are short.
+        using var dataFolder = new TempFolder();
+        string data = DataSetWriter.WriteSmallFashionCsv(dataFolder.File("data"), train: 1_000, test: 10);
+        string[] first = ["train", "--no-report", "--epochs", "1", "--limit", "256", "--device", "cpu", "--data", data, "--model-dir", temp.Path];
         Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
         var before = Directory.GetFiles(temp.Path).ToDictionary(f => f, File.ReadAllBytes);
 
-        var shorter = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path);
-        var dense = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "256", "--architecture", "7-3-dropout", "--device", "cpu", "--model-dir", temp.Path);
+        var shorter = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--data", data, "--model-dir", temp.Path);
+        var dense = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "256", "--architecture", "7-3-dropout", "--device", "cpu", "--data", data, "--model-dir", temp.Path);
 
         foreach (var refused in new[] { shorter, dense })
         {
@@ -139,7 +143,7 @@ public class TrainCommandTests
 
         // The same run again replaces its own files; another one does with --overwrite.
         Assert.Equal(0, CliRunner.Run(TestPaths.RepositoryRoot, first).ExitCode);
-        var overwritten = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--model-dir", temp.Path, "--overwrite");
+        var overwritten = CliRunner.Run(TestPaths.RepositoryRoot, "train", "--no-report", "--epochs", "1", "--limit", "128", "--device", "cpu", "--data", data, "--model-dir", temp.Path, "--overwrite");
         Assert.True(overwritten.ExitCode == 0, overwritten.Stderr);
         Assert.Equal("128", FashionCnn.Checkpoints.Checkpoint.Load(Path.Combine(temp.Path, "best-cnn-model.safetensors")).Metadata["limit"]);
     }
