@@ -37,7 +37,7 @@ public sealed class KerasAdam : KerasOptimizer
     /// <summary>
     /// The same update in one pass over the four flat buffers of the host, in the order of the operations above (float32
     /// throughout). As six libtorch operations it read and wrote each buffer several times and paid each operation's
-    /// dispatch and thread start: 0.58–0.76 ms a step for the book's CNN against 0.23–0.28 ms (bench --profile, 2026-12-04);
+    /// dispatch and thread start: 0.58–0.76 ms a step for the book's CNN against 0.19–0.28 ms (bench --profile, 2026-12-04);
     /// bench, alternating processes: mixed_bfloat16 7,694, 8,111 and 8,131 samples/s against 7,086, 7,255 and 7,694, float32
     /// even (3,872, 4,453, 4,733 against 3,810, 4,477, 4,865).
     /// </summary>

@@ -162,7 +162,7 @@ public static class ExplanationGrid
     }
 
     /// <summary>The image in its own proportions, as large as fits in its cell, centred.</summary>
-    public static CoordinateRect Fitted(CoordinateRect cell, Data.ImageShape shape)
+    private static CoordinateRect Fitted(CoordinateRect cell, Data.ImageShape shape)
     {
         double scale = Math.Min(cell.Width / shape.Width, cell.Height / shape.Height);
         double width = shape.Width * scale, height = shape.Height * scale;

@@ -56,8 +56,7 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// Every callback, in the order they run: the run record first (it measures memory and live tensors at the epoch's end,
-    /// before the checkpoint's and early stopping's weight copies), then the history, then the policies that read it, as Keras
-    /// runs its History before the callbacks given to fit.
+    /// before the checkpoint's and early stopping's weight copies), then the history, then the policies that read it.
     /// </summary>
     private readonly IReadOnlyList<ITrainingCallback> _callbacks;
     private readonly RunRecord _runRecord;
